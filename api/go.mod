@@ -1,0 +1,3 @@
+module github.com/tote-dev/tote/api
+
+go 1.24

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the standard streams of one command invocation.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// OutTTY is true when Out is a terminal: progress bars, colours and
+	// aligned tables are shown only then.
+	OutTTY bool
+	// ErrTTY is true when ErrOut is a terminal.
+	ErrTTY bool
+}
+
+// SystemIO returns the process's streams.
+func SystemIO() *IOStreams {
+	return &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+}
+
+// Factory carries what every command needs, built once by Main.
+type Factory struct {
+	IO *IOStreams
+	// Home is $TOTE_HOME (default ~/.tote), absolute.
+	Home string
+	// Logger writes diagnostics to ErrOut at the level chosen by --log / TOTE_LOG.
+	Logger *slog.Logger
+	// Version is tote's own version.
+	Version string
+}
+
+// ResolveHome returns $TOTE_HOME, or ~/.tote.
+func ResolveHome() (string, error) {
+	if h := os.Getenv("TOTE_HOME"); h != "" {
+		return filepath.Abs(h)
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".tote"), nil
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: vet and test every module of the repository.
+# Usage: bash scripts/test.sh [extra go test flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+modules=(. api sdk)
+status=0
+for m in "${modules[@]}"; do
+	echo "== go vet ($m)"
+	(cd "$m" && go vet ./...) || status=1
+done
+echo "== go vet (sdk, GOOS=wasip1)"
+(cd sdk && GOOS=wasip1 GOARCH=wasm go vet ./...) || status=1
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go') 2>/dev/null || true)
+if [ -n "$unformatted" ]; then
+	echo "gofmt: these files need formatting:"; echo "$unformatted"; status=1
+fi
+for m in "${modules[@]}"; do
+	echo "== go test ($m)"
+	(cd "$m" && go test -count=1 "$@" ./...) || status=1
+done
+exit $status
