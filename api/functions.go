@@ -55,6 +55,7 @@ const (
 	HostNamespace       = "extism:host/user"
 	HostExecCommand     = "exec_command"
 	HostSendRequest     = "send_request"
+	HostDownloadFile    = "download_file"
 	HostGetEnvVar       = "get_env_var"
 	HostSetEnvVar       = "set_env_var"
 	HostLog             = "host_log"
