@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tote-dev/tote/internal/toolchain"
 	"golang.org/x/term"
 )
 
@@ -39,6 +40,9 @@ type Factory struct {
 	Logger *slog.Logger
 	// Version is tote's own version.
 	Version string
+
+	cleanup func()
+	manager *toolchain.Manager
 }
 
 // ResolveHome returns $TOTE_HOME, or ~/.tote.
@@ -51,4 +55,23 @@ func ResolveHome() (string, error) {
 		return "", err
 	}
 	return filepath.Join(home, ".tote"), nil
+}
+
+// OnExit registers fn to run after the command finishes.
+func (f *Factory) OnExit(fn func()) {
+	prev := f.cleanup
+	f.cleanup = func() {
+		fn()
+		if prev != nil {
+			prev()
+		}
+	}
+}
+
+// runCleanup runs the exit hooks now, before the process is replaced.
+func (f *Factory) runCleanup() {
+	if f.cleanup != nil {
+		f.cleanup()
+		f.cleanup = nil
+	}
 }

@@ -1,0 +1,107 @@
+// Command tote-shim is the launcher behind every shim in $TOTE_HOME/shims.
+// Each shim is a copy of (or hard link to) this program; it reads its own
+// name, finds the tool in shims/registry.json, detects and resolves the
+// version without loading any plugin, and replaces itself with the tool.
+// When that needs a plugin (a version file only the plugin can read, a
+// version that is not installed, a pre_run hook), it hands over to
+// `tote run`.
+//
+// It must stay small and quick to start: it imports no CLI framework and no
+// WebAssembly runtime (a test enforces this).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/store"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "tote: error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	name := filepath.Base(os.Args[0])
+	home := os.Getenv("TOTE_HOME")
+	userHome, _ := os.UserHomeDir()
+	if home == "" {
+		home = filepath.Join(userHome, ".tote")
+	}
+	st := &store.Store{Home: home}
+	reg, err := launch.ReadRegistry(st)
+	if err != nil {
+		return err
+	}
+	target, ok := reg.Shims[name]
+	if !ok {
+		return fmt.Errorf("no tool provides %q (shim registry %s); run `tote install` again", name, launch.RegistryPath(st))
+	}
+	plan, err := fast(st, target, userHome)
+	if errors.Is(err, launch.ErrNeedsPlugin) {
+		return slow(reg, target)
+	}
+	if err != nil {
+		return err
+	}
+	launch.TouchUsed(st, plan.Tool, plan.Version)
+	return plan.Exec()
+}
+
+// fast resolves the run from config, caches and manifests alone.
+func fast(st *store.Store, target launch.ShimTarget, userHome string) (*launch.Plan, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(cwd, userHome, st.Home)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := launch.ReadMeta(st, target.Tool)
+	if err != nil || meta == nil || meta.Has("pre_run") {
+		return nil, launch.ErrNeedsPlugin
+	}
+	d := &launch.Detector{Config: cfg, Store: st, Cwd: cwd, UserHome: userHome}
+	det, err := d.Detect(target.Tool, meta)
+	if err != nil {
+		return nil, err
+	}
+	if det.VersionFile != "" || det.Spec == "" {
+		return nil, launch.ErrNeedsPlugin
+	}
+	table := cfg.Tool(target.Tool)
+	ver, err := launch.ResolveInstalled(st, target.Tool, det.Spec, table.Aliases)
+	if err != nil {
+		return nil, err
+	}
+	opts := launch.Options{Exe: target.Exe, Args: os.Args[1:]}
+	if env := cfg.Env(); len(env) > 0 {
+		opts.Env = append(opts.Env, env)
+	}
+	if len(table.Env) > 0 {
+		opts.Env = append(opts.Env, table.Env)
+	}
+	return launch.NewPlan(st, target.Tool, ver, opts)
+}
+
+// slow hands the run to `tote run`, which may load the plugin.
+func slow(reg *launch.ShimRegistry, target launch.ShimTarget) error {
+	tote := reg.Tote
+	if tote == "" {
+		return fmt.Errorf("the shim registry does not say where tote is; run `tote install` again")
+	}
+	argv := append([]string{tote, "run", "--exe", target.Exe, target.Tool, "--"}, os.Args[1:]...)
+	if err := syscall.Exec(tote, argv, os.Environ()); err != nil {
+		return fmt.Errorf("start %s: %w", tote, err)
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/tote-dev/tote/internal/testutil/mirror"
+	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
+)
+
+// binDir holds the real tote and tote-shim binaries, built once per run:
+// the scripts drive the binaries a user runs, not an in-process stand-in.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tote-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	for _, name := range []string{"tote", "tote-shim"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "../"+name)
+		if name == "tote" {
+			cmd.Args[len(cmd.Args)-1] = "."
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n", name, err)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// Demo versions the mirror publishes.
+var (
+	demoStable   = []string{"1.2.3", "1.2.0", "1.1.5", "1.0.0"}
+	demoUnstable = []string{"2.0.0-rc.1"}
+)
+
+func TestScripts(t *testing.T) {
+	wasm := wasmbuild.Build(t, wasmbuild.Fixture("demo-tool"))
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			return setupMirror(env, wasm)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"mirror-fault":    cmdMirrorFault,
+			"mirror-requests": cmdMirrorRequests,
+		},
+	})
+}
+
+var mirrors = map[string]*mirror.Server{}
+
+// setupMirror starts a mirror of the demo tool for one script and writes the
+// global .prototools that points tote at it through url-rewrites.
+func setupMirror(env *testscript.Env, wasm string) error {
+	root := filepath.Join(env.WorkDir, "..", "mirror-"+filepath.Base(env.WorkDir))
+	if err := mirror.BuildDemo(root, demoStable, demoUnstable); err != nil {
+		return err
+	}
+	srv, err := mirror.Start(root)
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { srv.Close() })
+	home := filepath.Join(env.WorkDir, ".tote")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	global := fmt.Sprintf(`# written by the test harness
+[plugins]
+demo = "file://%s"
+
+[settings.url-rewrites]
+"^https://demo\\.example\\.com/" = "%s/"
+`, wasm, srv.URL)
+	if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(global), 0o644); err != nil {
+		return err
+	}
+	env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+	env.Setenv("TOTE_HOME", home)
+	env.Setenv("HOME", env.WorkDir)
+	env.Setenv("MIRROR_URL", srv.URL)
+	env.Setenv("MIRROR_ROOT", root)
+	env.Setenv("TOTE_LOG", "warn")
+	env.Values["mirror"] = srv
+	return nil
+}
+
+// cmdMirrorFault sets a fault on a mirror path: mirror-fault PATH KIND
+// (KIND is drop-once, 404, 500-once, slow or none).
+func cmdMirrorFault(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mirror-fault PATH KIND")
+	}
+	p := filepath.Join(ts.Getenv("MIRROR_ROOT"), ".faults.json")
+	faults := map[string]string{}
+	if b, err := os.ReadFile(p); err == nil {
+		json.Unmarshal(b, &faults)
+	}
+	if args[1] == "none" {
+		delete(faults, args[0])
+	} else {
+		faults[args[0]] = args[1]
+	}
+	b, _ := json.Marshal(faults)
+	ts.Check(os.WriteFile(p, b, 0o644))
+}
+
+// cmdMirrorRequests prints the mirror's request log, one request a line.
+func cmdMirrorRequests(ts *testscript.TestScript, neg bool, args []string) {
+	srv := ts.Value("mirror").(*mirror.Server)
+	ts.Stdout().Write([]byte(strings.Join(srv.Requests(), "\n") + "\n"))
+}

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/internal/store"
+	"github.com/tote-dev/tote/internal/toolchain"
+)
+
+// Builtins are the plugins compiled into tote; set by the plugins/all
+// package's init (through RegisterBuiltin) so the CLI does not depend on
+// every built-in.
+var builtins = map[string]toolchain.Builtin{}
+
+// RegisterBuiltin adds a built-in tool plugin. It panics on a duplicate id,
+// since that is a programming error.
+func RegisterBuiltin(b toolchain.Builtin) {
+	if _, dup := builtins[b.ID]; dup {
+		panic("tote: duplicate built-in plugin " + b.ID)
+	}
+	builtins[b.ID] = b
+}
+
+// Env returns the working directory, the user's home and the loaded config.
+func (f *Factory) loadConfig() (*config.Config, string, string, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, "", "", fmt.Errorf("cannot read the working directory: %w", err)
+	}
+	home, _ := os.UserHomeDir()
+	cfg, err := config.Load(cwd, home, f.Home)
+	if err != nil {
+		return nil, "", "", err
+	}
+	return cfg, cwd, home, nil
+}
+
+// Manager builds the toolchain manager for the working directory. It is
+// built once per command and closed when the command ends.
+func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
+	if f.manager != nil {
+		return f.manager, nil
+	}
+	cfg, cwd, home, err := f.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	var progress io.Writer
+	if f.IO.ErrTTY {
+		progress = f.IO.ErrOut
+	}
+	m := toolchain.New(toolchain.Options{
+		Config:   cfg,
+		Store:    &store.Store{Home: f.Home},
+		Cwd:      cwd,
+		UserHome: home,
+		Env:      runtime.DetectHostEnvironment(ctx),
+		HTTP:     &http.Client{Timeout: 0, Transport: http.DefaultTransport},
+		Logger:   f.Logger,
+		Progress: progress,
+		Builtins: builtins,
+		Version:  f.Version,
+		Runtime:  runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
+	})
+	f.manager = m
+	f.OnExit(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		m.Close(ctx)
+	})
+	return m, nil
+}
+
+// printJSON writes v as indented JSON: the one path for --json output.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// hinter is an error that carries a hint for the user.
+type hinter interface{ Hint() string }
+
+func hintOf(err error) string {
+	var h hinter
+	if errors.As(err, &h) {
+		return h.Hint()
+	}
+	return ""
+}

@@ -1,0 +1,210 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/toolchain"
+	"github.com/tote-dev/tote/internal/version"
+)
+
+func init() { subcommands = append(subcommands, newCmdPin, newCmdUnpin, newCmdClean) }
+
+func newCmdPin(f *Factory) *cobra.Command {
+	var global, resolve bool
+	cmd := &cobra.Command{
+		Use:   "pin TOOL SPEC",
+		Short: "Pin a tool version in .prototools",
+		Long: `Write TOOL = "SPEC" into the nearest .prototools file (from this directory
+up to your home; ./.prototools when there is none), or into the global
+$TOTE_HOME/.prototools with --global. The rest of the file is kept as it is.
+With --resolve, the spec is resolved first and the exact version is pinned.`,
+		Example: `  tote pin node 20
+  tote pin go 1.22 --resolve
+  tote pin deno latest --global`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			m, err := f.Manager(ctx)
+			if err != nil {
+				return err
+			}
+			id, spec := args[0], args[1]
+			if _, err := version.ParseSpec(spec); err != nil {
+				return err
+			}
+			if resolve {
+				if spec, err = m.Resolve(ctx, id, spec, toolchain.ResolveOptions{}); err != nil {
+					return err
+				}
+			}
+			path := config.NearestFile(m.Cwd, m.UserHome)
+			if global {
+				path = config.GlobalFile(f.Home)
+			}
+			if err := config.SetPin(path, id, spec); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IO.ErrOut, "pinned %s = %q in %s\n", id, spec, path)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&global, "global", false, "pin in $TOTE_HOME/.prototools")
+	cmd.Flags().BoolVar(&resolve, "resolve", false, "pin the exact version the spec resolves to")
+	return cmd
+}
+
+func newCmdUnpin(f *Factory) *cobra.Command {
+	var global bool
+	cmd := &cobra.Command{
+		Use:   "unpin TOOL",
+		Short: "Remove a tool's pin from .prototools",
+		Long: `Remove TOOL's pin from the nearest .prototools that pins it (or from the
+global file with --global). The rest of the file is kept as it is.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := f.Manager(cmd.Context())
+			if err != nil {
+				return err
+			}
+			id := args[0]
+			path := config.GlobalFile(f.Home)
+			if !global {
+				path = ""
+				for _, file := range m.Config.Files() {
+					if _, ok := file.Pins[id]; ok && file.Path != config.GlobalFile(f.Home) {
+						path = file.Path
+						break
+					}
+				}
+				if path == "" {
+					return &HintError{Err: fmt.Errorf("%s is not pinned in any .prototools here", id), Msg: "use --global for the global pin"}
+				}
+			}
+			removed, err := config.RemovePin(path, id)
+			if err != nil {
+				return err
+			}
+			if !removed {
+				return fmt.Errorf("%s is not pinned in %s", id, path)
+			}
+			fmt.Fprintf(f.IO.ErrOut, "unpinned %s in %s\n", id, path)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&global, "global", false, "unpin in $TOTE_HOME/.prototools")
+	return cmd
+}
+
+func newCmdClean(f *Factory) *cobra.Command {
+	var days int
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "clean",
+		Short: "Remove tool versions not used for a while, and leftovers",
+		Long: `Remove installed tool versions that have not been run or installed for
+--days days (default 30) and are not pinned here, and remove leftovers of
+interrupted installs and stale downloads. Without --yes it only lists what
+it would remove.`,
+		Example: `  tote clean              # list what would go
+  tote clean --days 7 --yes`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			m, err := f.Manager(ctx)
+			if err != nil {
+				return err
+			}
+			if days < 0 {
+				return fmt.Errorf("--days must be 0 or more")
+			}
+			cutoff := time.Now().Add(-time.Duration(days) * 24 * time.Hour)
+			keep := map[string]bool{}
+			for _, id := range m.Config.PinnedTools() {
+				if det, err := m.Detect(ctx, id); err == nil && det.Spec != "" {
+					if v, err := m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{}); err == nil {
+						keep[id+"@"+v] = true
+					}
+				}
+			}
+			ids, err := m.InstalledTools()
+			if err != nil {
+				return err
+			}
+			type victim struct{ id, ver string }
+			var victims []victim
+			for _, id := range ids {
+				vs, err := m.Store.InstalledVersions(id)
+				if err != nil {
+					return err
+				}
+				for _, v := range vs {
+					if keep[id+"@"+v] {
+						continue
+					}
+					if m.LastUsed(id, v).Before(cutoff) {
+						victims = append(victims, victim{id, v})
+					}
+				}
+			}
+			sort.Slice(victims, func(i, j int) bool { return victims[i].id+victims[i].ver < victims[j].id+victims[j].ver })
+			var stale []string
+			for _, dir := range []string{filepath.Join(f.Home, "temp", "downloads")} {
+				entries, _ := os.ReadDir(dir)
+				for _, e := range entries {
+					if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+						stale = append(stale, filepath.Join(dir, e.Name()))
+					}
+				}
+			}
+			if !yes {
+				if len(victims) == 0 && len(stale) == 0 {
+					fmt.Fprintln(f.IO.ErrOut, "nothing to clean")
+					return nil
+				}
+				for _, v := range victims {
+					fmt.Fprintf(f.IO.Out, "would remove %s %s\n", v.id, v.ver)
+				}
+				for _, s := range stale {
+					fmt.Fprintf(f.IO.Out, "would remove %s\n", s)
+				}
+				fmt.Fprintln(f.IO.ErrOut, "run again with --yes to remove them")
+				return nil
+			}
+			for _, v := range victims {
+				if _, err := m.Uninstall(ctx, v.id, v.ver); err != nil {
+					return err
+				}
+				fmt.Fprintf(f.IO.ErrOut, "removed %s %s\n", v.id, v.ver)
+			}
+			for _, s := range stale {
+				os.RemoveAll(s)
+			}
+			gone, err := m.Store.CleanStaleStaging(time.Hour)
+			if err != nil {
+				return err
+			}
+			if n := len(gone) + len(stale); n > 0 {
+				fmt.Fprintf(f.IO.ErrOut, "removed %d leftover%s: %s\n", n, plural(n), strings.Join(append(gone, stale...), ", "))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&days, "days", 30, "remove versions unused for this many days")
+	cmd.Flags().BoolVar(&yes, "yes", false, "remove without asking")
+	return cmd
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

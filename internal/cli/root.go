@@ -1,0 +1,159 @@
+// Package cli wires tote's commands. Each command is thin: it checks its
+// flags and arguments, then calls into the packages that do the work.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is tote's version, set at build time with -ldflags "-X".
+var Version = "0.1.0-dev"
+
+// ExitError carries a specific exit code, such as a tool's own exit code
+// passed through by `tote run`.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// HintError adds a hint line under an error.
+type HintError struct {
+	Err error
+	Msg string
+}
+
+func (e *HintError) Error() string { return e.Err.Error() }
+func (e *HintError) Unwrap() error { return e.Err }
+
+// Hint returns the hint.
+func (e *HintError) Hint() string { return e.Msg }
+
+// Main runs tote with the process's arguments and returns its exit code.
+func Main() int {
+	return Run(context.Background(), os.Args[1:], SystemIO())
+}
+
+// Run runs tote with args and the given streams and returns the exit code.
+// Errors are printed to ErrOut as "tote: error: ..." (plus "tote: hint: ..."),
+// and map to exit code 1 unless they carry their own code.
+func Run(ctx context.Context, args []string, io *IOStreams) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	f := &Factory{IO: io, Version: Version}
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if f.cleanup != nil {
+		f.cleanup()
+	}
+	if err == nil {
+		return 0
+	}
+	var exit *ExitError
+	if errors.As(err, &exit) && exit.Err == nil {
+		return exit.Code
+	}
+	fmt.Fprintf(io.ErrOut, "tote: error: %s\n", strings.TrimSpace(err.Error()))
+	if h := hintOf(err); h != "" {
+		fmt.Fprintf(io.ErrOut, "tote: hint: %s\n", h)
+	}
+	if errors.As(err, &exit) {
+		return exit.Code
+	}
+	return 1
+}
+
+// parseLevel maps --log values onto slog levels; "off" disables logging.
+func parseLevel(s string) (slog.Level, bool, error) {
+	switch strings.ToLower(s) {
+	case "off":
+		return 0, false, nil
+	case "error":
+		return slog.LevelError, true, nil
+	case "", "warn":
+		return slog.LevelWarn, true, nil
+	case "info":
+		return slog.LevelInfo, true, nil
+	case "debug":
+		return slog.LevelDebug, true, nil
+	case "trace":
+		return slog.LevelDebug - 4, true, nil
+	}
+	return 0, false, fmt.Errorf("invalid log level %q: use off, error, warn, info, debug or trace", s)
+}
+
+// NewRootCmd builds the tote command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	var logLevel string
+	root := &cobra.Command{
+		Use:   "tote",
+		Short: "tote installs and runs the exact tool versions your project pins",
+		Long: `tote is a toolchain version manager. Pin tools in a .prototools file
+(for example node = "20" or go = "1.22"), then run "tote install" to fetch
+them and "tote run node" (or just "node", through a shim) to run them.
+
+Every tool-specific decision is made by a sandboxed WebAssembly plugin that
+speaks proto's tool-plugin contract.
+
+Environment:
+  TOTE_HOME            where tote keeps tools, shims and caches (default ~/.tote)
+  TOTE_LOG             log level, like --log
+  TOTE_OFFLINE=1       never use the network; use cached data and installed tools
+  TOTE_<TOOL>_VERSION  override the detected version of one tool`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       f.Version,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("log") {
+				if env := os.Getenv("TOTE_LOG"); env != "" {
+					logLevel = env
+				}
+			}
+			level, on, err := parseLevel(logLevel)
+			if err != nil {
+				return err
+			}
+			if on {
+				f.Logger = slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: level}))
+			} else {
+				f.Logger = slog.New(slog.DiscardHandler)
+			}
+			home, err := ResolveHome()
+			if err != nil {
+				return fmt.Errorf("cannot find the tote home directory: %w", err)
+			}
+			f.Home = home
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&logLevel, "log", "warn", "log level: off, error, warn, info, debug or trace (also TOTE_LOG)")
+	root.SetVersionTemplate("tote {{.Version}}\n")
+	for _, c := range subcommands {
+		root.AddCommand(c(f))
+	}
+	return root
+}
+
+// subcommands are the constructors of tote's commands, registered by the
+// files that define them.
+var subcommands []func(*Factory) *cobra.Command

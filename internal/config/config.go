@@ -1,0 +1,219 @@
+// Package config reads, merges and edits .prototools files.
+//
+// A .prototools file is TOML. tote reads one from the working directory and
+// from every parent directory up to (and including) the user's home, then the
+// global one in $TOTE_HOME. Nearer files win key by key. The format is proto's:
+//
+//	node = "20"                      # a pin: tool = "spec"
+//	go = "~1.22"
+//
+//	[plugins]                        # or [plugins.tools]
+//	mytool = "file://./plugins/mytool.wasm"
+//
+//	[tools.node]                     # plugin configuration
+//	bundled-npm = true
+//	aliases = { work = "20.11" }     # tote's own: user aliases
+//	env = { NODE_OPTIONS = "--max-old-space-size=4096" }
+//
+//	[extensions.stats]
+//	enabled = true
+//	permissions = ["network"]
+//	limits = { memory = "128MiB", call-timeout = "5s", max-restarts = 3 }
+//
+//	[settings]
+//	auto-install = true
+//	offline = false
+//	detect-strategy = "prefer-prototools"
+//	url-rewrites = { "^https://nodejs.org/dist/(.*)" = "https://mirror.example/node/$1" }
+//
+// Every problem is reported as a [*ParseError] carrying path:line:column.
+// [SetPin] and [RemovePin] edit a file textually, so comments, order and
+// unrelated tables are kept byte for byte.
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// FileName is the name of the configuration file looked up in every directory.
+const FileName = ".prototools"
+
+// Detect strategies accepted by settings.detect-strategy (proto's values).
+const (
+	// DetectFirstAvailable takes the first pin or version file found walking
+	// up from the working directory (the default).
+	DetectFirstAvailable = "first-available"
+	// DetectPreferPrototools prefers a .prototools pin anywhere up the tree
+	// over a plugin's version file.
+	DetectPreferPrototools = "prefer-prototools"
+	// DetectOnlyPrototools ignores the plugins' version files.
+	DetectOnlyPrototools = "only-prototools"
+)
+
+// File is one parsed .prototools file.
+type File struct {
+	// Path is the file's path as given to [Parse].
+	Path string
+	// Pins are the top-level `tool = "spec"` entries.
+	Pins map[string]Pin
+	// Plugins maps tool ids to plugin locators as written, merged from
+	// [plugins], [plugins.tools] and [tools.<id>] plugin = "...".
+	Plugins map[string]string
+	// ExtensionPlugins maps extension ids to locators from [plugins.extensions].
+	ExtensionPlugins map[string]string
+	// Tools are the [tools.<id>] tables.
+	Tools map[string]ToolTable
+	// Extensions are the [extensions.<id>] tables.
+	Extensions map[string]ExtensionTable
+	// Env is the top-level [env] table, applied to every tool run.
+	Env map[string]string
+	// Settings is the [settings] table.
+	Settings Settings
+
+	// lines of locator declarations, keyed like Plugins / ExtensionPlugins.
+	pluginLines, extPluginLines map[string]int
+}
+
+// Pin is a top-level `tool = "spec"` entry.
+type Pin struct {
+	// Spec is the version spec as written, such as "20" or "~1.22".
+	Spec string
+	// Line is the 1-based line of the entry in its file.
+	Line int
+}
+
+// ToolTable is a [tools.<id>] table.
+type ToolTable struct {
+	// Aliases are user aliases (name → spec); they win over the plugin's.
+	Aliases map[string]string
+	// Env holds environment variables set when the tool runs.
+	Env map[string]string
+	// Config is the rest of the table, passed to the plugin as
+	// proto_tool_config. Keys aliases, env and plugin are never in it.
+	Config map[string]any
+}
+
+// ExtensionTable is an [extensions.<id>] table.
+type ExtensionTable struct {
+	// Enabled is nil when the file does not say.
+	Enabled *bool
+	// Permissions are the capabilities granted (kebab-case), nil when unset.
+	Permissions []string
+	// Deny are capabilities explicitly refused, nil when unset.
+	Deny []string
+	// Config is the extension's own configuration.
+	Config map[string]any
+	// Limits are the resource limits; zero fields are unset.
+	Limits Limits
+}
+
+// Limits bound an extension's resources. A zero field means "use the default".
+type Limits struct {
+	// Memory in bytes; written as an integer or a size such as "128MiB".
+	Memory int64
+	// CallTimeout per plugin call; written as a duration such as "5s" or an
+	// integer number of milliseconds.
+	CallTimeout time.Duration
+	// MaxRestarts is the fault budget before quarantine; nil when unset
+	// (0 is meaningful: never restart).
+	MaxRestarts *int
+}
+
+// Settings is the [settings] table. Unknown keys are ignored so that files
+// written for proto keep working.
+type Settings struct {
+	// AutoInstall installs missing tools on run; nil when unset.
+	AutoInstall *bool
+	// Offline forbids network access; nil when unset. TOTE_OFFLINE=1 forces it.
+	Offline *bool
+	// URLRewrites apply to every URL the host fetches, in order.
+	URLRewrites []Rewrite
+	// DetectStrategy is one of the Detect* constants, "" when unset.
+	DetectStrategy string
+	// HTTP is the raw [settings.http] table.
+	HTTP map[string]any
+}
+
+// Rewrite is one settings.url-rewrites entry.
+type Rewrite struct {
+	// Pattern is the compiled regular expression (Go RE2 syntax).
+	Pattern *regexp.Regexp
+	// Replacement is expanded with [regexp.Regexp.Expand] syntax: $1, ${1},
+	// ${name}; $$ is a literal dollar. Note that "$1x" means the group named
+	// "1x", so write "${1}x".
+	Replacement string
+	// Source is "path:line" of the entry.
+	Source string
+}
+
+// RewriteURL applies every rewrite whose pattern matches url, in order, each
+// to the result of the previous one, and returns the final URL.
+func (s Settings) RewriteURL(url string) string {
+	for _, r := range s.URLRewrites {
+		if r.Pattern != nil && r.Pattern.MatchString(url) {
+			url = r.Pattern.ReplaceAllString(url, r.Replacement)
+		}
+	}
+	return url
+}
+
+// ParseError is a problem in a .prototools file, with its position.
+type ParseError struct {
+	// Path of the file.
+	Path string
+	// Line and Column are 1-based; 0 when unknown.
+	Line, Column int
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error returns "path:line:col: msg".
+func (e *ParseError) Error() string {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Column, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	default:
+		return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	}
+}
+
+// Locator kinds.
+const (
+	LocatorFile     = "file"
+	LocatorHTTPS    = "https"
+	LocatorGitHub   = "github"
+	LocatorRegistry = "registry"
+	LocatorBuiltin  = "builtin"
+)
+
+// Locator says where a plugin comes from.
+type Locator struct {
+	// Kind is one of the Locator* constants.
+	Kind string
+	// Value depends on Kind: an absolute path for "file" (resolved against
+	// the declaring file's directory), the full URL for "https",
+	// "owner/repo[@tag]" for "github", the package reference for "registry",
+	// the plugin id for "builtin".
+	Value string
+	// Raw is the locator as written.
+	Raw string
+	// ID is the tool or extension id it was declared for.
+	ID string
+	// DeclaredIn is "path:line" of the declaration.
+	DeclaredIn string
+}
+
+// Supported returns nil for locators tote can load today and otherwise an
+// error naming the locator, the id and where it was declared.
+func (l Locator) Supported() error {
+	switch l.Kind {
+	case LocatorFile, LocatorBuiltin:
+		return nil
+	}
+	return fmt.Errorf("plugin locator %q for %s (in %s): %s locators are not supported yet",
+		l.Raw, l.ID, l.DeclaredIn, l.Kind)
+}

@@ -1,0 +1,349 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Config is the merged view of every .prototools file that applies to a
+// working directory. Nearer files win key by key.
+type Config struct {
+	files   []*File // nearest first; the global file, if any, last
+	offline *bool   // from TOTE_OFFLINE
+}
+
+// Load reads the .prototools files that apply to cwd: the one in cwd and in
+// each parent up to and including userHome (or up to the filesystem root
+// when cwd is not under userHome), then toteHome/.prototools. Missing files
+// are skipped; a file that cannot be read or parsed is an error (a
+// *ParseError for bad content). userHome and toteHome may be empty.
+//
+// TOTE_OFFLINE overrides settings.offline: 1/true/yes/on force offline mode,
+// 0/false/no/off force online mode.
+func Load(cwd, userHome, toteHome string) (*Config, error) {
+	c := &Config{}
+	if v, ok := os.LookupEnv("TOTE_OFFLINE"); ok && v != "" {
+		b, err := parseEnvBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("TOTE_OFFLINE=%q: %w", v, err)
+		}
+		c.offline = &b
+	}
+	paths, err := candidatePaths(cwd, userHome)
+	if err != nil {
+		return nil, err
+	}
+	if toteHome != "" {
+		paths = append(paths, GlobalFile(toteHome))
+	}
+	seen := map[string]bool{}
+	for _, p := range paths {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		f, err := ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		c.files = append(c.files, f)
+	}
+	return c, nil
+}
+
+// ReadFile reads and parses one file. A missing file yields an error
+// matching fs.ErrNotExist.
+func ReadFile(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+func parseEnvBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, errors.New("want 1, 0, true or false")
+}
+
+// candidatePaths lists cwd/.prototools and each parent's, nearest first,
+// stopping at userHome when cwd is under it.
+func candidatePaths(cwd, userHome string) ([]string, error) {
+	dir, err := filepath.Abs(cwd)
+	if err != nil {
+		return nil, fmt.Errorf("config: working directory %q: %w", cwd, err)
+	}
+	home := ""
+	if userHome != "" {
+		if h, err := filepath.Abs(userHome); err == nil && under(dir, h) {
+			home = h
+		}
+	}
+	var out []string
+	for {
+		out = append(out, filepath.Join(dir, FileName))
+		if dir == home {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return out, nil
+}
+
+// under reports whether dir is root or inside it (lexically).
+func under(dir, root string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// NearestFile returns the nearest existing .prototools from cwd upward (as
+// [Load] walks), or cwd/.prototools when there is none.
+func NearestFile(cwd, userHome string) string {
+	paths, err := candidatePaths(cwd, userHome)
+	if err != nil {
+		return filepath.Join(cwd, FileName)
+	}
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return paths[0]
+}
+
+// GlobalFile returns the path of the global file, toteHome/.prototools.
+func GlobalFile(toteHome string) string {
+	return filepath.Join(toteHome, FileName)
+}
+
+// Files returns the files that were read, nearest first (global last).
+func (c *Config) Files() []*File {
+	return append([]*File(nil), c.files...)
+}
+
+// Pin returns the nearest pin for tool and the file declaring it.
+func (c *Config) Pin(tool string) (Pin, *File, bool) {
+	for _, f := range c.files {
+		if p, ok := f.Pins[tool]; ok {
+			return p, f, true
+		}
+	}
+	return Pin{}, nil, false
+}
+
+// PinnedTools returns the ids of every pinned tool, sorted.
+func (c *Config) PinnedTools() []string {
+	set := map[string]bool{}
+	for _, f := range c.files {
+		for id := range f.Pins {
+			set[id] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// Tool returns the merged [tools.<id>] table: aliases and env merge per
+// name, config merges deeply (tables key by key, other values replaced);
+// nearer files win. The result shares nothing with the files.
+func (c *Config) Tool(id string) ToolTable {
+	var t ToolTable
+	for i := len(c.files) - 1; i >= 0; i-- {
+		ft, ok := c.files[i].Tools[id]
+		if !ok {
+			continue
+		}
+		t.Aliases = mergeStrings(t.Aliases, ft.Aliases)
+		t.Env = mergeStrings(t.Env, ft.Env)
+		t.Config = mergeDeep(t.Config, ft.Config)
+	}
+	return t
+}
+
+// Env returns the merged top-level [env] table.
+func (c *Config) Env() map[string]string {
+	var env map[string]string
+	for i := len(c.files) - 1; i >= 0; i-- {
+		env = mergeStrings(env, c.files[i].Env)
+	}
+	return env
+}
+
+// PluginLocator returns the nearest locator declared for tool id, with
+// file:// paths resolved against the declaring file's directory. Call
+// [Locator.Supported] before using it.
+func (c *Config) PluginLocator(id string) (Locator, bool) {
+	for _, f := range c.files {
+		if raw, ok := f.Plugins[id]; ok {
+			l, _ := parseLocator(raw, id, f.Path, fmt.Sprintf("%s:%d", f.Path, f.pluginLines[id]))
+			return l, true
+		}
+	}
+	return Locator{}, false
+}
+
+// PluginIDs returns every tool id with a declared plugin locator, sorted.
+func (c *Config) PluginIDs() []string {
+	set := map[string]bool{}
+	for _, f := range c.files {
+		for id := range f.Plugins {
+			set[id] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// ExtensionLocator returns the nearest locator from [plugins.extensions].
+func (c *Config) ExtensionLocator(id string) (Locator, bool) {
+	for _, f := range c.files {
+		if raw, ok := f.ExtensionPlugins[id]; ok {
+			l, _ := parseLocator(raw, id, f.Path, fmt.Sprintf("%s:%d", f.Path, f.extPluginLines[id]))
+			return l, true
+		}
+	}
+	return Locator{}, false
+}
+
+// Extensions returns every [extensions.<id>] table merged field by field
+// (nearer files win; config merges deeply).
+func (c *Config) Extensions() map[string]ExtensionTable {
+	out := map[string]ExtensionTable{}
+	for i := len(c.files) - 1; i >= 0; i-- {
+		for id, fe := range c.files[i].Extensions {
+			e := out[id]
+			if fe.Enabled != nil {
+				b := *fe.Enabled
+				e.Enabled = &b
+			}
+			if fe.Permissions != nil {
+				e.Permissions = append([]string{}, fe.Permissions...)
+			}
+			if fe.Deny != nil {
+				e.Deny = append([]string{}, fe.Deny...)
+			}
+			e.Config = mergeDeep(e.Config, fe.Config)
+			if fe.Limits.Memory != 0 {
+				e.Limits.Memory = fe.Limits.Memory
+			}
+			if fe.Limits.CallTimeout != 0 {
+				e.Limits.CallTimeout = fe.Limits.CallTimeout
+			}
+			if fe.Limits.MaxRestarts != nil {
+				n := *fe.Limits.MaxRestarts
+				e.Limits.MaxRestarts = &n
+			}
+			out[id] = e
+		}
+	}
+	return out
+}
+
+// Settings returns the merged [settings]. Scalars come from the nearest
+// file that sets them. URL rewrites from every file apply, the nearest
+// file's first (each file's in its own order); a pattern repeated in a
+// farther file is dropped. The http table merges deeply. TOTE_OFFLINE
+// overrides offline.
+func (c *Config) Settings() Settings {
+	var s Settings
+	seen := map[string]bool{}
+	for _, f := range c.files {
+		fset := f.Settings
+		if s.AutoInstall == nil && fset.AutoInstall != nil {
+			b := *fset.AutoInstall
+			s.AutoInstall = &b
+		}
+		if s.Offline == nil && fset.Offline != nil {
+			b := *fset.Offline
+			s.Offline = &b
+		}
+		if s.DetectStrategy == "" {
+			s.DetectStrategy = fset.DetectStrategy
+		}
+		for _, r := range fset.URLRewrites {
+			if !seen[r.Pattern.String()] {
+				seen[r.Pattern.String()] = true
+				s.URLRewrites = append(s.URLRewrites, r)
+			}
+		}
+	}
+	for i := len(c.files) - 1; i >= 0; i-- {
+		s.HTTP = mergeDeep(s.HTTP, c.files[i].Settings.HTTP)
+	}
+	if c.offline != nil {
+		b := *c.offline
+		s.Offline = &b
+	}
+	return s
+}
+
+func mergeStrings(dst, src map[string]string) map[string]string {
+	if src == nil {
+		return dst
+	}
+	if dst == nil {
+		dst = make(map[string]string, len(src))
+	}
+	for k, v := range src {
+		dst[k] = v
+	}
+	return dst
+}
+
+// mergeDeep copies src over dst: tables merge key by key, anything else is
+// replaced. dst is modified (and allocated when nil); src is never aliased.
+func mergeDeep(dst, src map[string]any) map[string]any {
+	if src == nil {
+		return dst
+	}
+	if dst == nil {
+		dst = make(map[string]any, len(src))
+	}
+	for k, v := range src {
+		if sm, ok := v.(map[string]any); ok {
+			dm, _ := dst[k].(map[string]any)
+			dst[k] = mergeDeep(dm, sm)
+			continue
+		}
+		dst[k] = deepCopy(v)
+	}
+	return dst
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return mergeDeep(nil, x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	}
+	return v
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

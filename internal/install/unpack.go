@@ -1,0 +1,295 @@
+package install
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+)
+
+// UnpackOptions tunes [Unpack].
+type UnpackOptions struct {
+	// Prefix is a leading directory stripped from every entry, such as
+	// "node-v20.1.0-linux-x64" (proto's archive_prefix). It may have several
+	// components ("a/b"), and a component may be a glob ("node-v*"), matched
+	// with path.Match. Entries outside it are skipped; an archive with no
+	// entry under it is an error.
+	Prefix string
+	// Name is the file name used to detect the format (proto's
+	// download_name); empty means the base name of the archive path. For a
+	// bare binary it is also the name the file gets in the destination.
+	Name string
+}
+
+// ErrUnsafeEntry is matched (errors.Is) by every error about an archive
+// entry that would write outside the target directory or is otherwise
+// refused.
+var ErrUnsafeEntry = errors.New("unsafe archive entry")
+
+// UnsafeEntryError reports an archive entry that Unpack refuses.
+type UnsafeEntryError struct {
+	// Archive is the archive's name, Entry the entry's name as stored.
+	Archive, Entry string
+	// Reason says why, such as "escapes the target directory".
+	Reason string
+}
+
+func (e *UnsafeEntryError) Error() string {
+	return fmt.Sprintf("archive %s: entry %q %s", e.Archive, e.Entry, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrUnsafeEntry) true.
+func (e *UnsafeEntryError) Is(target error) bool { return target == ErrUnsafeEntry }
+
+// Archive formats detected by Unpack.
+const (
+	formatTar    = "tar"
+	formatTarGz  = "tar.gz"
+	formatTarXz  = "tar.xz"
+	formatTarZst = "tar.zst"
+	formatTarBz2 = "tar.bz2"
+	formatZip    = "zip"
+	formatGz     = "gz"
+	formatXz     = "xz"
+	formatZst    = "zst"
+	formatBz2    = "bz2"
+	formatRaw    = "raw"
+)
+
+// nameFormats maps file name suffixes to formats, longest first.
+var nameFormats = []struct{ suffix, format string }{
+	{".tar.gz", formatTarGz}, {".tgz", formatTarGz},
+	{".tar.xz", formatTarXz}, {".txz", formatTarXz},
+	{".tar.zst", formatTarZst}, {".tar.zstd", formatTarZst}, {".tzst", formatTarZst},
+	{".tar.bz2", formatTarBz2}, {".tbz2", formatTarBz2}, {".tbz", formatTarBz2},
+	{".tar", formatTar}, {".zip", formatZip},
+	{".gz", formatGz}, {".xz", formatXz}, {".zst", formatZst}, {".bz2", formatBz2},
+}
+
+var (
+	magicGzip  = []byte{0x1f, 0x8b}
+	magicXz    = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
+	magicZstd  = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	magicBzip2 = []byte("BZh")
+	magicZip   = []byte("PK\x03\x04")
+	magicZipE  = []byte("PK\x05\x06") // empty zip
+)
+
+// Unpack extracts archive into destDir (created if missing; it should be a
+// fresh staging directory). The format is found from opts.Name (or the
+// archive's name), then from magic bytes: .tar.gz/.tgz, .tar.xz/.txz,
+// .tar.zst/.tzst, .tar.bz2/.tbz2, .tar, .zip, a compressed single file
+// (.gz/.xz/.zst/.bz2, decompressed to its name without the suffix, unless
+// the content is a tar), or else a bare binary copied to destDir/<name>
+// with mode 0755.
+//
+// Permissions (minus setuid, setgid and sticky bits) and modification times
+// are kept. Unpack writes only under destDir: it refuses, with an
+// *[UnsafeEntryError] naming the archive and the entry, absolute paths,
+// ".." components, entries that would pass through a symlink from the
+// archive, symlinks whose target is absolute or resolves outside destDir
+// (following the archive's other symlinks), hard links to anything outside,
+// and device files and FIFOs. Symlinks are created after all other entries.
+//
+// It stops when ctx is done. On any error destDir may hold part of the
+// archive: the caller removes it (it is a staging directory, see
+// internal/store).
+func Unpack(ctx context.Context, archive, destDir string, opts UnpackOptions) error {
+	name := opts.Name
+	if name == "" {
+		name = filepath.Base(archive)
+	}
+	name = filepath.Base(filepath.FromSlash(strings.ReplaceAll(name, `\`, "/")))
+	display := name
+	fail := func(err error) error {
+		var ue *UnsafeEntryError
+		if errors.As(err, &ue) {
+			return err
+		}
+		return fmt.Errorf("archive %s: %w", display, err)
+	}
+
+	dest, err := filepath.Abs(destDir)
+	if err != nil {
+		return fail(err)
+	}
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return fail(err)
+	}
+	f, err := os.Open(archive)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, _ := br.Peek(512)
+
+	format := formatFromName(name)
+	if format == "" {
+		format = formatFromMagic(head)
+	}
+	x := newExtractor(ctx, display, dest, opts.Prefix)
+	r := &ctxReader{ctx: ctx, r: br}
+
+	switch format {
+	case formatZip:
+		err = x.unzip(f, fi.Size())
+	case formatTar:
+		err = x.untar(r)
+	case formatRaw:
+		err = x.single(r, name, fi.ModTime())
+	default:
+		compression, isTarFmt := strings.CutPrefix(format, "tar.")
+		if !isTarFmt {
+			compression = format
+		}
+		dr, mtime, closeFn, derr := decompressor(compression, r)
+		if derr != nil {
+			return fail(derr)
+		}
+		defer closeFn()
+		dr = &ctxReader{ctx: ctx, r: dr}
+		if isTarFmt {
+			err = x.untar(dr)
+			break
+		}
+		// A single compressed file, unless its content is a tar.
+		bdr := bufio.NewReaderSize(dr, 64<<10)
+		inner, _ := bdr.Peek(512)
+		if isTarHeader(inner) {
+			err = x.untar(bdr)
+			break
+		}
+		if mtime.IsZero() {
+			mtime = fi.ModTime()
+		}
+		err = x.single(bdr, trimCompressionSuffix(name), mtime)
+	}
+	if err == nil {
+		err = x.finish()
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+func formatFromName(name string) string {
+	lower := strings.ToLower(name)
+	for _, nf := range nameFormats {
+		if strings.HasSuffix(lower, nf.suffix) && len(lower) > len(nf.suffix) {
+			return nf.format
+		}
+	}
+	return ""
+}
+
+func formatFromMagic(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, magicGzip):
+		return formatGz
+	case bytes.HasPrefix(head, magicXz):
+		return formatXz
+	case bytes.HasPrefix(head, magicZstd):
+		return formatZst
+	case bytes.HasPrefix(head, magicBzip2):
+		return formatBz2
+	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicZipE):
+		return formatZip
+	case isTarHeader(head):
+		return formatTar
+	}
+	return formatRaw
+}
+
+func trimCompressionSuffix(name string) string {
+	lower := strings.ToLower(name)
+	for _, s := range []string{".gz", ".xz", ".zst", ".bz2"} {
+		if strings.HasSuffix(lower, s) && len(name) > len(s) {
+			return name[:len(name)-len(s)]
+		}
+	}
+	return name
+}
+
+// decompressor opens a decompressing reader. mtime is the gzip header's
+// time, when set.
+func decompressor(kind string, r io.Reader) (dr io.Reader, mtime time.Time, closeFn func(), err error) {
+	nop := func() {}
+	switch kind {
+	case "gz":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, time.Time{}, nop, fmt.Errorf("not a gzip stream: %w", err)
+		}
+		return zr, zr.ModTime, func() { _ = zr.Close() }, nil
+	case "xz":
+		zr, err := xz.NewReader(r)
+		if err != nil {
+			return nil, time.Time{}, nop, fmt.Errorf("not an xz stream: %w", err)
+		}
+		return zr, time.Time{}, nop, nil
+	case "zst":
+		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(4<<30))
+		if err != nil {
+			return nil, time.Time{}, nop, fmt.Errorf("not a zstd stream: %w", err)
+		}
+		return zr, time.Time{}, zr.Close, nil
+	case "bz2":
+		return bzip2.NewReader(r), time.Time{}, nop, nil
+	}
+	return nil, time.Time{}, nop, fmt.Errorf("unknown compression %q", kind)
+}
+
+// isTarHeader reports whether block starts with a valid tar header: the
+// "ustar" magic, or a correct header checksum (old v7 archives).
+func isTarHeader(block []byte) bool {
+	if len(block) < 512 {
+		return false
+	}
+	if bytes.Equal(block[257:262], []byte("ustar")) {
+		return true
+	}
+	field := strings.Trim(string(block[148:156]), " \x00")
+	want, err := strconv.ParseInt(field, 8, 64)
+	if err != nil || field == "" {
+		return false
+	}
+	var sum int64
+	for i, b := range block[:512] {
+		if i >= 148 && i < 156 {
+			b = ' '
+		}
+		sum += int64(b)
+	}
+	return sum == want && block[0] != 0
+}
+
+// ctxReader fails reads once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

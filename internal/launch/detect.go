@@ -1,0 +1,215 @@
+package launch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/store"
+)
+
+// Detect strategies, with proto's names.
+const (
+	FirstAvailable   = "first-available"
+	PreferPrototools = "prefer-prototools"
+	OnlyPrototools   = "only-prototools"
+)
+
+// Detection is where a tool's version spec came from.
+type Detection struct {
+	// Spec is the version spec found; empty when nothing pins the tool or
+	// when VersionFile must be parsed by the plugin first.
+	Spec string
+	// Source names the origin: a file path, or an environment variable.
+	Source string
+	// VersionFile is the path of the nearest plugin version file whose parsed
+	// result is not cached; the caller must ask the plugin.
+	VersionFile string
+}
+
+// EnvVar returns the environment variable that overrides a tool's version:
+// TOTE_<ID>_VERSION, upper case, with '-' turned into '_'.
+func EnvVar(id string) string {
+	return "TOTE_" + strings.ToUpper(strings.ReplaceAll(id, "-", "_")) + "_VERSION"
+}
+
+// Detector finds the version spec of a tool for a working directory.
+type Detector struct {
+	Config   *config.Config
+	Store    *store.Store
+	Cwd      string
+	UserHome string
+	// Getenv reads the environment (os.Getenv when nil).
+	Getenv func(string) string
+}
+
+// Detect finds the spec of tool id, in order: TOTE_<ID>_VERSION; then, per
+// directory from the working directory upward, the .prototools pin and the
+// plugin's version files (as the detect strategy says); then the global
+// .prototools. meta may be nil when the plugin was never loaded; then only
+// .prototools files are consulted.
+func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
+	getenv := d.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if v := strings.TrimSpace(getenv(EnvVar(id))); v != "" {
+		return Detection{Spec: v, Source: EnvVar(id)}, nil
+	}
+	strategy := d.Config.Settings().DetectStrategy
+	switch strategy {
+	case "", FirstAvailable, PreferPrototools, OnlyPrototools:
+	default:
+		return Detection{}, fmt.Errorf("unknown detect-strategy %q in [settings]: use %s, %s or %s", strategy, FirstAvailable, PreferPrototools, OnlyPrototools)
+	}
+	byDir := map[string]*config.File{}
+	for _, f := range d.Config.Files() {
+		if _, ok := byDir[filepath.Dir(f.Path)]; !ok {
+			byDir[filepath.Dir(f.Path)] = f
+		}
+	}
+	dirs := walkDirs(d.Cwd, d.UserHome)
+	onWalk := map[string]bool{}
+	for _, dir := range dirs {
+		onWalk[dir] = true
+	}
+	pinIn := func(dir string) (Detection, bool) {
+		f := byDir[dir]
+		if f == nil {
+			return Detection{}, false
+		}
+		if p, ok := f.Pins[id]; ok {
+			return Detection{Spec: p.Spec, Source: f.Path}, true
+		}
+		return Detection{}, false
+	}
+	fileIn := func(dir string) (Detection, bool, error) {
+		if meta == nil || strategy == OnlyPrototools {
+			return Detection{}, false, nil
+		}
+		for _, name := range meta.VersionFiles {
+			p := filepath.Join(dir, name)
+			if ignored(p, meta.VersionIgnore) {
+				continue
+			}
+			fi, err := os.Stat(p)
+			if err != nil || fi.IsDir() {
+				continue
+			}
+			spec, ok := cachedParse(d.Store, p, fi)
+			if !ok {
+				return Detection{VersionFile: p, Source: p}, true, nil
+			}
+			if spec == "" {
+				continue // the file pins nothing for this tool
+			}
+			return Detection{Spec: spec, Source: p}, true, nil
+		}
+		return Detection{}, false, nil
+	}
+	if strategy == PreferPrototools {
+		for _, dir := range dirs {
+			if det, ok := pinIn(dir); ok {
+				return det, nil
+			}
+		}
+	}
+	for _, dir := range dirs {
+		if strategy != PreferPrototools {
+			if det, ok := pinIn(dir); ok {
+				return det, nil
+			}
+		}
+		det, ok, err := fileIn(dir)
+		if err != nil {
+			return Detection{}, err
+		}
+		if ok {
+			return det, nil
+		}
+	}
+	// Files off the walk: the global $TOTE_HOME/.prototools.
+	for _, f := range d.Config.Files() {
+		if onWalk[filepath.Dir(f.Path)] {
+			continue
+		}
+		if p, ok := f.Pins[id]; ok {
+			return Detection{Spec: p.Spec, Source: f.Path}, nil
+		}
+	}
+	return Detection{}, nil
+}
+
+// walkDirs lists cwd and its parents up to and including home (or up to the
+// filesystem root when cwd is not under home).
+func walkDirs(cwd, home string) []string {
+	var dirs []string
+	for d := filepath.Clean(cwd); ; {
+		dirs = append(dirs, d)
+		if home != "" && d == filepath.Clean(home) {
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	return dirs
+}
+
+func ignored(path string, fragments []string) bool {
+	for _, f := range fragments {
+		if f != "" && strings.Contains(filepath.ToSlash(path), f) {
+			return true
+		}
+	}
+	return false
+}
+
+type parsed struct {
+	Size    int64  `json:"size"`
+	ModTime int64  `json:"mod_time_ns"`
+	Spec    string `json:"spec"`
+}
+
+func parsePath(st *store.Store, path string) string {
+	sum := sha256.Sum256([]byte(path))
+	return filepath.Join(st.CacheDir("version-files"), hex.EncodeToString(sum[:12])+".json")
+}
+
+func cachedParse(st *store.Store, path string, fi os.FileInfo) (string, bool) {
+	b, err := os.ReadFile(parsePath(st, path))
+	if err != nil {
+		return "", false
+	}
+	var p parsed
+	if json.Unmarshal(b, &p) != nil || p.Size != fi.Size() || p.ModTime != fi.ModTime().UnixNano() {
+		return "", false
+	}
+	return p.Spec, true
+}
+
+// RememberParse caches what the plugin parsed out of a version file, keyed by
+// the file's path, size and modification time, so the next run needs no
+// plugin. An empty spec records that the file pins nothing.
+func RememberParse(st *store.Store, path, spec string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(parsed{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Spec: spec})
+	if err != nil {
+		return err
+	}
+	p := parsePath(st, path)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return store.WriteFileAtomic(p, b, 0o644)
+}

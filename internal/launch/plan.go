@@ -1,0 +1,231 @@
+package launch
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tote-dev/tote/internal/store"
+	"github.com/tote-dev/tote/internal/version"
+)
+
+// ResolveInstalled resolves spec against the installed versions of a tool,
+// using the user's aliases and the cached remote list for aliases such as
+// "lts". It returns ErrNeedsPlugin when only the plugin or the network can
+// answer: no installed version matches, or an alias is not in the cache.
+func ResolveInstalled(st *store.Store, id, spec string, userAliases map[string]string) (string, error) {
+	installed, err := st.InstalledVersions(id)
+	if err != nil {
+		return "", err
+	}
+	if len(installed) == 0 {
+		return "", ErrNeedsPlugin
+	}
+	s, err := version.ParseSpec(spec)
+	if err != nil {
+		return "", err
+	}
+	avail := version.Available{Versions: installed, Installed: installed, UserAliases: userAliases}
+	if k := s.Kind(); k == version.KindAlias || k == version.KindCanary {
+		// Aliases move: only trust the cached remote list.
+		cache := version.Cache{Dir: st.CacheDir("versions")}
+		list, err := cache.LoadAny(id)
+		if err != nil || list == nil {
+			return "", ErrNeedsPlugin
+		}
+		avail.Versions = list.Versions
+		avail.Latest = list.Latest
+		avail.Canary = list.Canary
+		avail.Aliases = list.Aliases
+	}
+	v, err := version.Resolve(s, avail)
+	if err != nil {
+		return "", ErrNeedsPlugin
+	}
+	for _, iv := range installed {
+		if iv == v {
+			return v, nil
+		}
+	}
+	return "", ErrNeedsPlugin
+}
+
+// Plan is a process to start: the executable, its arguments and environment.
+type Plan struct {
+	// Tool and Version name what runs.
+	Tool, Version string
+	// Exe is the executable's name within the tool.
+	Exe string
+	// Path is the program to start (the parent executable when there is one).
+	Path string
+	// ExePath is the tool's executable itself (equal to Path unless a
+	// parent runs it).
+	ExePath string
+	// Args are the arguments after the program name.
+	Args []string
+	// Env is the complete environment of the process.
+	Env []string
+}
+
+// Options customise a Plan.
+type Options struct {
+	// Exe is the executable to run; "" means the tool's primary executable.
+	Exe string
+	// Args are the user's arguments.
+	Args []string
+	// Env are extra variables ([tools.<id>.env], pre_run output), applied in
+	// order after the process environment. An empty value unsets.
+	Env []map[string]string
+	// Paths are prepended to PATH.
+	Paths []string
+	// BaseEnv is the starting environment (os.Environ() when nil).
+	BaseEnv []string
+}
+
+// NewPlan builds the process for running an installed tool version, from the
+// tool's manifest alone.
+func NewPlan(st *store.Store, id, ver string, opts Options) (*Plan, error) {
+	m, err := st.ReadManifest(id)
+	if err != nil {
+		return nil, err
+	}
+	iv, ok := m.InstalledVersions[ver]
+	if !ok {
+		return nil, fmt.Errorf("%s %s is not installed", id, ver)
+	}
+	name := opts.Exe
+	if name == "" {
+		name = primaryExe(id, iv.Exes)
+		if name == "" {
+			return nil, fmt.Errorf("%s %s has no primary executable; its plugin's locate_executables names none", id, ver)
+		}
+	}
+	exe, ok := iv.Exes[name]
+	if !ok {
+		return nil, fmt.Errorf("%s %s has no executable %q (it has: %s)", id, ver, name, strings.Join(exeNames(iv.Exes), ", "))
+	}
+	if _, err := os.Stat(exe.Path); err != nil {
+		return nil, fmt.Errorf("%s %s: executable %s is missing: %w", id, ver, exe.Path, err)
+	}
+	p := &Plan{Tool: id, Version: ver, Exe: name, Path: exe.Path, ExePath: exe.Path}
+	args := append([]string{}, exe.ShimBeforeArgs...)
+	args = append(args, opts.Args...)
+	args = append(args, exe.ShimAfterArgs...)
+	if exe.ParentExeName != "" {
+		parent, err := findParent(iv.Exes, exe.ParentExeName)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: executable %q runs through %q: %w", id, ver, name, exe.ParentExeName, err)
+		}
+		p.Path = parent
+		args = append(append(append([]string{}, exe.ParentExeArgs...), exe.Path), args...)
+	}
+	p.Args = args
+
+	env := opts.BaseEnv
+	if env == nil {
+		env = os.Environ()
+	}
+	vars := envMap(env)
+	vars[EnvVar(id)] = ver
+	for k, v := range exe.ShimEnvVars {
+		vars[k] = v
+	}
+	for _, extra := range opts.Env {
+		for k, v := range extra {
+			if v == "" {
+				delete(vars, k)
+			} else {
+				vars[k] = os.Expand(v, func(name string) string { return vars[name] })
+			}
+		}
+	}
+	paths := append([]string{}, opts.Paths...)
+	paths = append(paths, iv.ExesDirs...)
+	if len(paths) > 0 {
+		vars["PATH"] = strings.Join(append(paths, vars["PATH"]), string(os.PathListSeparator))
+	}
+	p.Env = envList(vars)
+	return p, nil
+}
+
+func primaryExe(id string, exes map[string]store.Exe) string {
+	for name, e := range exes {
+		if e.Primary {
+			return name
+		}
+	}
+	if _, ok := exes[id]; ok {
+		return id
+	}
+	return ""
+}
+
+func exeNames(exes map[string]store.Exe) []string {
+	var names []string
+	for n := range exes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func findParent(exes map[string]store.Exe, name string) (string, error) {
+	if e, ok := exes[name]; ok {
+		return e.Path, nil
+	}
+	return exec.LookPath(name)
+}
+
+func envMap(env []string) map[string]string {
+	m := make(map[string]string, len(env))
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+func envList(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Exec replaces the current process with the plan's program. It returns only
+// on failure.
+func (p *Plan) Exec() error {
+	argv := append([]string{p.Path}, p.Args...)
+	err := syscall.Exec(p.Path, argv, p.Env)
+	if errors.Is(err, syscall.ENOEXEC) {
+		return fmt.Errorf("run %s: %s is not an executable for this machine: %w", p.Tool, filepath.Base(p.Path), err)
+	}
+	return fmt.Errorf("run %s %s (%s): %w", p.Tool, p.Version, p.Path, err)
+}
+
+// UsedMarker is the file whose modification time records when a tool
+// version was last run.
+func UsedMarker(st *store.Store, id, ver string) string {
+	return filepath.Join(st.VersionDir(id, ver), ".last-used")
+}
+
+// TouchUsed records that a tool version runs now. Errors are ignored: a
+// read-only store must not stop a run.
+func TouchUsed(st *store.Store, id, ver string) {
+	p := UsedMarker(st, id, ver)
+	now := time.Now()
+	if err := os.Chtimes(p, now, now); err != nil {
+		if f, err := os.Create(p); err == nil {
+			f.Close()
+		}
+	}
+}

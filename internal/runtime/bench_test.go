@@ -1,0 +1,119 @@
+package runtime
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/tote-dev/tote/api"
+)
+
+// BenchmarkLoadCold compiles the hello plugin from scratch each iteration:
+// a new Runtime without a disk cache.
+func BenchmarkLoadCold(b *testing.B) {
+	wasm, ctx := readFixture(b, "hello"), context.Background()
+	for b.Loop() {
+		rt, err := New(ctx, NewConfig())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := rt.LoadBytes(ctx, wasm, LoadOptions{ID: "hello"}); err != nil {
+			b.Fatal(err)
+		}
+		rt.Close(ctx)
+	}
+}
+
+// BenchmarkLoadWarm loads the hello plugin in a new Runtime each iteration,
+// with the disk cache already populated.
+func BenchmarkLoadWarm(b *testing.B) {
+	wasm, ctx, dir := readFixture(b, "hello"), context.Background(), warmCache(b)
+	for b.Loop() {
+		rt, err := New(ctx, NewConfig().WithCacheDir(dir))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := rt.LoadBytes(ctx, wasm, LoadOptions{ID: "hello"}); err != nil {
+			b.Fatal(err)
+		}
+		rt.Close(ctx)
+	}
+}
+
+// BenchmarkNewInstance measures creating a fresh instance of a compiled
+// plugin, as after a trap.
+func BenchmarkNewInstance(b *testing.B) {
+	ctx := context.Background()
+	rt := newRuntime(b, NewConfig())
+	p := load(b, rt, "hello", LoadOptions{})
+	for b.Loop() {
+		p.mu.Lock()
+		p.discardInstance(ctx)
+		if err := p.ensureInstance(ctx); err != nil {
+			b.Fatal(err)
+		}
+		p.mu.Unlock()
+	}
+}
+
+// BenchmarkCallJSON measures one register_tool call on a warm instance.
+func BenchmarkCallJSON(b *testing.B) {
+	ctx := context.Background()
+	rt := newRuntime(b, NewConfig())
+	p := load(b, rt, "hello", LoadOptions{})
+	in := api.RegisterToolInput{ID: "bench"}
+	var out api.RegisterToolOutput
+	if err := p.Call(ctx, api.FuncRegisterTool, in, &out); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := p.Call(ctx, api.FuncRegisterTool, in, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWarmLoadFirstCall is what a tote command pays to consult a
+// plugin: a new Runtime over the populated disk cache, load, and the first
+// call (which runs the Go guest's _initialize).
+func BenchmarkWarmLoadFirstCall(b *testing.B) {
+	wasm, ctx, dir := readFixture(b, "hello"), context.Background(), warmCache(b)
+	in := api.RegisterToolInput{ID: "bench"}
+	for b.Loop() {
+		rt, err := New(ctx, NewConfig().WithCacheDir(dir))
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := rt.LoadBytes(ctx, wasm, LoadOptions{ID: "hello"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out api.RegisterToolOutput
+		if err := p.Call(ctx, api.FuncRegisterTool, in, &out); err != nil {
+			b.Fatal(err)
+		}
+		rt.Close(ctx)
+	}
+}
+
+func readFixture(b *testing.B, name string) []byte {
+	wasm, err := os.ReadFile(fixture(b, name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return wasm
+}
+
+// warmCache returns a cache directory populated with the hello plugin.
+func warmCache(b *testing.B) string {
+	dir, ctx := b.TempDir(), context.Background()
+	rt, err := New(ctx, NewConfig().WithCacheDir(dir))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := rt.LoadBytes(ctx, readFixture(b, "hello"), LoadOptions{ID: "hello"}); err != nil {
+		b.Fatal(err)
+	}
+	rt.Close(ctx)
+	return dir
+}

@@ -1,0 +1,141 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	extism "github.com/extism/go-sdk"
+
+	"github.com/tote-dev/tote/api"
+)
+
+// hostCall is one call of a host function by a guest.
+type hostCall struct {
+	ctx context.Context
+	cp  *extism.CurrentPlugin
+	fn  string
+}
+
+// errDenied marks an error as a missing capability.
+type errDenied struct{ msg string }
+
+func (e errDenied) Error() string { return e.msg }
+
+func deny(format string, args ...any) error { return errDenied{fmt.Sprintf(format, args...)} }
+
+type hostFunc func(hc *hostCall, args []uint64) (uint64, error)
+
+// hostFunctions returns the tool-plugin host functions of namespace
+// api.HostNamespace, bound to p.
+func (p *Plugin) hostFunctions() []extism.HostFunction {
+	return []extism.HostFunction{
+		p.define(api.HostExecCommand, 1, true, p.execCommand),
+		p.define(api.HostSendRequest, 1, true, p.sendRequest),
+		p.define(api.HostDownloadFile, 1, true, p.downloadFile),
+		p.define(api.HostGetEnvVar, 1, true, p.getEnvVar),
+		p.define(api.HostSetEnvVar, 2, false, p.setEnvVar),
+		p.define(api.HostLog, 1, false, p.hostLog),
+		p.define(api.HostFromVirtualPath, 1, true, p.fromVirtualPath),
+		p.define(api.HostToVirtualPath, 1, true, p.toVirtualPath),
+	}
+}
+
+// define wraps fn as an Extism host function taking nParams memory offsets
+// and returning one when result is set. A failure, or a panic inside fn, is
+// turned into a *hostError that aborts the guest call; the runtime then
+// reports it with the plugin id and function and discards the instance.
+func (p *Plugin) define(name string, nParams int, result bool, fn hostFunc) extism.HostFunction {
+	params := make([]extism.ValueType, nParams)
+	for i := range params {
+		params[i] = extism.ValueTypePTR
+	}
+	var returns []extism.ValueType
+	if result {
+		returns = []extism.ValueType{extism.ValueTypePTR}
+	}
+	return extism.NewHostFunctionWithStack(name, func(ctx context.Context, cp *extism.CurrentPlugin, stack []uint64) {
+		args := append([]uint64(nil), stack[:nParams]...)
+		res, err := p.runHost(&hostCall{ctx: ctx, cp: cp, fn: name}, args, fn)
+		if err != nil {
+			panic(err)
+		}
+		if result {
+			stack[0] = res
+		}
+	}, params, returns)
+}
+
+func (p *Plugin) runHost(hc *hostCall, args []uint64, fn hostFunc) (res uint64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.logger.Error("host function panicked", "function", hc.fn, "panic", r, "stack", string(debug.Stack()))
+			err = &hostError{function: hc.fn, err: fmt.Errorf("internal error: %v", r)}
+		}
+	}()
+	res, err = fn(hc, args)
+	if err != nil {
+		var d errDenied
+		return 0, &hostError{function: hc.fn, denied: errors.As(err, &d), err: err}
+	}
+	return res, nil
+}
+
+// read returns the memory block at offset (empty for offset 0), refusing
+// blocks larger than limit.
+func (hc *hostCall) read(offset uint64, limit uint64) ([]byte, error) {
+	if offset == 0 {
+		return nil, nil
+	}
+	n, err := hc.cp.Length(offset)
+	if err != nil {
+		return nil, fmt.Errorf("read input at offset %d: %w", offset, err)
+	}
+	if n > limit {
+		return nil, fmt.Errorf("input of %d bytes exceeds the %d byte limit", n, limit)
+	}
+	b, err := hc.cp.ReadBytes(offset)
+	if err != nil {
+		return nil, fmt.Errorf("read input at offset %d: %w", offset, err)
+	}
+	return b, nil
+}
+
+func (hc *hostCall) readString(offset uint64) (string, error) {
+	b, err := hc.read(offset, maxHostInputBytes)
+	return string(b), err
+}
+
+func (hc *hostCall) readJSON(offset uint64, v any) error {
+	b, err := hc.read(offset, maxHostInputBytes)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode input as %T: %w", v, err)
+	}
+	return nil
+}
+
+// write copies b into a new memory block and returns its offset (0 for an
+// empty b, which guests read as empty).
+func (hc *hostCall) write(b []byte) (uint64, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	off, err := hc.cp.WriteBytes(b)
+	if err != nil {
+		return 0, fmt.Errorf("write %d bytes to plugin memory: %w", len(b), err)
+	}
+	return off, nil
+}
+
+func (hc *hostCall) writeJSON(v any) (uint64, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0, fmt.Errorf("encode output: %w", err)
+	}
+	return hc.write(b)
+}

@@ -1,0 +1,199 @@
+// Package runtime is tote's WebAssembly plugin host. It loads tool and
+// extension plugins built for the Extism ABI (proto's tool-plugin
+// contract), compiles each module once per process (and once per machine
+// with the on-disk cache), keeps one warm instance per plugin, provides the
+// host functions of package api under the plugins' capabilities, and
+// contains faults: a trap, a runaway loop or a memory bomb fails the call
+// with a *CallError and the next call gets a fresh instance.
+//
+// A Runtime owns everything it creates: Runtime.Close closes every plugin
+// and the compilation cache.
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	extism "github.com/extism/go-sdk"
+	"github.com/tetratelabs/wazero"
+
+	"github.com/tote-dev/tote/internal/vpath"
+)
+
+// Runtime loads plugins. It is safe for concurrent use.
+type Runtime struct {
+	cfg   Config
+	cache wazero.CompilationCache
+
+	mu      sync.Mutex
+	plugins map[*Plugin]struct{}
+	closed  bool
+}
+
+// New returns a Runtime configured by cfg. With a cache directory, the
+// directory is created if needed and compiled code is shared through it
+// with other processes; without one, compiled code is shared in memory by
+// the plugins of this Runtime only.
+func New(ctx context.Context, cfg Config) (*Runtime, error) {
+	cfg = cfg.resolved(ctx)
+	var cache wazero.CompilationCache
+	if cfg.cacheDir != "" {
+		if err := os.MkdirAll(cfg.cacheDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create wasm cache directory: %w", err)
+		}
+		c, err := wazero.NewCompilationCacheWithDir(cfg.cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("open wasm cache %s: %w", cfg.cacheDir, err)
+		}
+		cache = c
+	} else {
+		cache = wazero.NewCompilationCache()
+	}
+	return &Runtime{cfg: cfg, cache: cache, plugins: map[*Plugin]struct{}{}}, nil
+}
+
+// Close closes every plugin loaded by r and the compilation cache. It is
+// safe to call more than once.
+func (r *Runtime) Close(ctx context.Context) error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	plugins := make([]*Plugin, 0, len(r.plugins))
+	for p := range r.plugins {
+		plugins = append(plugins, p)
+	}
+	r.mu.Unlock()
+	var errs []error
+	for _, p := range plugins {
+		errs = append(errs, p.Close(ctx))
+	}
+	errs = append(errs, r.cache.Close(ctx))
+	return errors.Join(errs...)
+}
+
+// LoadOptions describe one plugin and what it may do.
+type LoadOptions struct {
+	// ID is the plugin id, used in every error message. Required.
+	ID string
+	// ToolID is the proto_tool_id config value; defaults to ID.
+	ToolID string
+	// ToolConfig is the [tools.<id>] table minus aliases, env and plugin,
+	// injected as the proto_tool_config JSON. nil injects {}.
+	ToolConfig map[string]any
+	// Config are extra Extism config keys. The injected keys (plugin_id,
+	// host_environment, virtual_paths, proto_tool_id, proto_tool_config)
+	// win over entries of the same name.
+	Config map[string]string
+	// AllowedHosts are the host names reachable through send_request and
+	// download_file (and Extism's own http_request). "*" allows any host,
+	// "*.example.com" any subdomain. nil or empty allows none.
+	AllowedHosts []string
+	// AllowExec grants exec_command.
+	AllowExec bool
+	// AllowEnvRead grants get_env_var; nil means true (tool plugins read
+	// the environment, as in proto). Point at false to deny it.
+	AllowEnvRead *bool
+	// AllowEnvWrite grants set_env_var. Variables set by a plugin live in
+	// its own overlay (see Plugin.EnvOverlay), never in tote's process.
+	AllowEnvWrite bool
+	// Mounts overrides the Config mounts (an extension mounts its data
+	// directory at "/").
+	Mounts *vpath.Mounts
+	// MemoryLimit overrides the Config memory limit, in bytes; 0 = default.
+	MemoryLimit uint64
+	// CallTimeout overrides the Config call timeout; 0 = default.
+	CallTimeout time.Duration
+	// HostFunctions are extra host functions, such as the extension
+	// system's subscribe and register_command.
+	HostFunctions []extism.HostFunction
+}
+
+// Load reads a .wasm file and loads it; see LoadBytes.
+func (r *Runtime) Load(ctx context.Context, wasmPath string, opts LoadOptions) (*Plugin, error) {
+	b, err := os.ReadFile(wasmPath)
+	if err != nil {
+		return nil, &CallError{PluginID: opts.ID, Kind: KindLoad, Message: fmt.Sprintf("read %s: %v", wasmPath, err), Err: err}
+	}
+	p, err := r.LoadBytes(ctx, b, opts)
+	if err != nil {
+		var ce *CallError
+		if errors.As(err, &ce) {
+			ce.Message = wasmPath + ": " + ce.Message
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+// LoadBytes compiles a WebAssembly module (or finds it in the compilation
+// cache), creates its first instance and returns the plugin. Errors are
+// *CallError of kind KindLoad, naming the plugin; an import the host does
+// not provide is reported here, not at the first call.
+func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) (*Plugin, error) {
+	loadErr := func(format string, args ...any) error {
+		err := fmt.Errorf(format, args...)
+		return &CallError{PluginID: opts.ID, Kind: KindLoad, Message: err.Error(), Err: errors.Unwrap(err)}
+	}
+	if opts.ID == "" {
+		return nil, loadErr("load plugin: empty plugin id")
+	}
+	r.mu.Lock()
+	closed := r.closed
+	r.mu.Unlock()
+	if closed {
+		return nil, loadErr("load plugin: runtime is closed")
+	}
+	imports, exports, err := moduleFunctions(wasm)
+	if err != nil {
+		return nil, loadErr("parse module: %w", err)
+	}
+	p, err := newPlugin(r, opts, imports, exports)
+	if err != nil {
+		return nil, loadErr("%w", err)
+	}
+	pages := uint32(p.memoryLimit / 65536)
+	if pages == 0 {
+		pages = 1
+	}
+	manifest := extism.Manifest{
+		Wasm:         []extism.Wasm{extism.WasmData{Data: wasm, Name: "main"}},
+		Config:       p.configKeys,
+		AllowedHosts: opts.AllowedHosts,
+		Memory:       &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxBodyBytes, MaxVarBytes: 1 << 20},
+	}
+	rc := wazero.NewRuntimeConfig().
+		WithCompilationCache(r.cache).
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(pages)
+	funcs := append(p.hostFunctions(), opts.HostFunctions...)
+	compiled, err := extism.NewCompiledPlugin(ctx, manifest, extism.PluginConfig{RuntimeConfig: rc, EnableWasi: true}, funcs)
+	if err != nil {
+		return nil, loadErr("compile: %w", err)
+	}
+	p.compiled = compiled
+	if err := p.ensureInstance(ctx); err != nil {
+		_ = compiled.Close(ctx)
+		return nil, loadErr("instantiate: %w", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		_ = p.Close(ctx)
+		return nil, loadErr("load plugin: runtime is closed")
+	}
+	r.plugins[p] = struct{}{}
+	return p, nil
+}
+
+func (r *Runtime) forget(p *Plugin) {
+	r.mu.Lock()
+	delete(r.plugins, p)
+	r.mu.Unlock()
+}

@@ -1,0 +1,149 @@
+package runtime
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// moduleFunctions reads the names of the functions a WebAssembly binary
+// imports ("module.name") and exports, from its import and export sections,
+// without compiling it.
+func moduleFunctions(wasm []byte) (imports, exports []string, err error) {
+	if len(wasm) < 8 || !bytes.Equal(wasm[:4], []byte("\x00asm")) {
+		return nil, nil, errors.New("not a WebAssembly module (bad magic number)")
+	}
+	r := &wasmReader{b: wasm, off: 8}
+	for r.off < len(r.b) {
+		id := r.byte()
+		size := r.u32()
+		if r.err != nil {
+			break
+		}
+		end := r.off + int(size)
+		if end > len(r.b) || end < r.off {
+			return nil, nil, fmt.Errorf("section %d at byte %d runs past the end of the module", id, r.off)
+		}
+		switch id {
+		case 2: // import
+			imports = r.imports()
+		case 7: // export
+			exports = r.exports()
+		}
+		if r.err != nil {
+			return nil, nil, fmt.Errorf("section %d: %w", id, r.err)
+		}
+		r.off = end
+	}
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	sort.Strings(imports)
+	sort.Strings(exports)
+	return imports, exports, nil
+}
+
+type wasmReader struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (r *wasmReader) fail(msg string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s at byte %d", msg, r.off)
+	}
+}
+
+func (r *wasmReader) byte() byte {
+	if r.err != nil {
+		return 0
+	}
+	if r.off >= len(r.b) {
+		r.fail("unexpected end")
+		return 0
+	}
+	c := r.b[r.off]
+	r.off++
+	return c
+}
+
+func (r *wasmReader) u32() uint32 {
+	var v uint32
+	for shift := 0; shift < 35; shift += 7 {
+		c := r.byte()
+		if r.err != nil {
+			return 0
+		}
+		v |= uint32(c&0x7f) << shift
+		if c&0x80 == 0 {
+			return v
+		}
+	}
+	r.fail("LEB128 too long")
+	return 0
+}
+
+func (r *wasmReader) name() string {
+	n := int(r.u32())
+	if r.err != nil {
+		return ""
+	}
+	if n < 0 || r.off+n > len(r.b) {
+		r.fail("name runs past the end")
+		return ""
+	}
+	s := string(r.b[r.off : r.off+n])
+	r.off += n
+	return s
+}
+
+func (r *wasmReader) limits() {
+	flags := r.byte()
+	r.u32()
+	if flags&1 != 0 {
+		r.u32()
+	}
+}
+
+func (r *wasmReader) imports() []string {
+	var out []string
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		mod, field := r.name(), r.name()
+		switch kind := r.byte(); kind {
+		case 0: // function
+			r.u32()
+			out = append(out, mod+"."+field)
+		case 1: // table
+			r.byte()
+			r.limits()
+		case 2: // memory
+			r.limits()
+		case 3: // global
+			r.byte()
+			r.byte()
+		case 4: // tag
+			r.byte()
+			r.u32()
+		default:
+			r.fail(fmt.Sprintf("unknown import kind %d", kind))
+		}
+	}
+	return out
+}
+
+func (r *wasmReader) exports() []string {
+	var out []string
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		name := r.name()
+		kind := r.byte()
+		r.u32()
+		if kind == 0 {
+			out = append(out, name)
+		}
+	}
+	return out
+}

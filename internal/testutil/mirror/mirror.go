@@ -1,0 +1,142 @@
+// Package mirror is a local HTTP mirror for tests: it serves a directory on
+// 127.0.0.1 in whatever upstream layout the test wrote there, with Range
+// support, and injects faults named in a .faults.json file at its root so
+// that scripts can switch them on and off.
+package mirror
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Fault kinds, keyed by URL path in <root>/.faults.json.
+const (
+	// DropOnce sends half the body of the first request, then cuts the connection.
+	DropOnce = "drop-once"
+	// NotFound answers 404.
+	NotFound = "404"
+	// ServerErrorOnce answers 500 to the first request.
+	ServerErrorOnce = "500-once"
+	// Slow waits 3 s before answering.
+	Slow = "slow"
+)
+
+// Server is a running mirror.
+type Server struct {
+	// URL is the base URL, such as http://127.0.0.1:34567.
+	URL string
+	// Root is the served directory.
+	Root string
+
+	srv      *http.Server
+	ln       net.Listener
+	mu       sync.Mutex
+	seen     map[string]int
+	requests []string
+}
+
+// Start serves root on a free 127.0.0.1 port.
+func Start(root string) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{URL: "http://" + ln.Addr().String(), Root: root, ln: ln, seen: map[string]int{}}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// Requests returns the request log: "METHOD path [range]".
+func (s *Server) Requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.requests...)
+}
+
+func (s *Server) faults() map[string]string {
+	b, err := os.ReadFile(filepath.Join(s.Root, ".faults.json"))
+	if err != nil {
+		return nil
+	}
+	var m map[string]string
+	json.Unmarshal(b, &m)
+	return m
+}
+
+// ServeHTTP serves files under Root, applying faults.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := path.Clean("/" + r.URL.Path)
+	s.mu.Lock()
+	s.seen[p]++
+	n := s.seen[p]
+	entry := r.Method + " " + p
+	if rg := r.Header.Get("Range"); rg != "" {
+		entry += " " + rg
+	}
+	s.requests = append(s.requests, entry)
+	s.mu.Unlock()
+
+	file := filepath.Join(s.Root, filepath.FromSlash(p))
+	switch s.faults()[p] {
+	case NotFound:
+		http.NotFound(w, r)
+		return
+	case ServerErrorOnce:
+		if n == 1 {
+			http.Error(w, "injected failure", http.StatusInternalServerError)
+			return
+		}
+	case Slow:
+		select {
+		case <-time.After(3 * time.Second):
+		case <-r.Context().Done():
+			return
+		}
+	case DropOnce:
+		if n == 1 && r.Header.Get("Range") == "" {
+			dropHalf(w, file)
+			return
+		}
+	}
+	fi, err := os.Stat(file)
+	if err != nil || fi.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	http.ServeFile(w, r, file)
+}
+
+// dropHalf announces the whole length, writes half, and closes the
+// connection, as a network failure mid-download does.
+func dropHalf(w http.ResponseWriter, file string) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b[:len(b)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}

@@ -1,0 +1,377 @@
+package toolchain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/install"
+	"github.com/tote-dev/tote/internal/store"
+)
+
+// InstallOptions tune an install.
+type InstallOptions struct {
+	// Force reinstalls an installed version.
+	Force bool
+	// Quiet hides progress.
+	Quiet bool
+	// Pinned tells hooks the version is being pinned too.
+	Pinned bool
+	// PassthroughArgs are handed to the plugin's hooks.
+	PassthroughArgs []string
+}
+
+// InstallResult says what an install did.
+type InstallResult struct {
+	Tool, Version string
+	// Dir is the install directory.
+	Dir string
+	// Already is true when the version was installed before.
+	Already bool
+}
+
+// Install resolves spec and installs that version of a tool.
+func (m *Manager) Install(ctx context.Context, id, spec string, opts InstallOptions) (*InstallResult, error) {
+	ver, err := m.Resolve(ctx, id, spec, ResolveOptions{Remote: opts.Force})
+	if err != nil {
+		return nil, err
+	}
+	return m.InstallVersion(ctx, id, ver, opts)
+}
+
+// InstallVersion installs one resolved version, in the contract's order:
+// native_install, or download_prebuilt → download → checksum → unpack; then
+// locate_executables, links and post_install. The tree appears at
+// tools/<id>/<version> only when complete, and a lock per tool+version makes
+// concurrent installs of one version do the work once.
+func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts InstallOptions) (res *InstallResult, err error) {
+	final := m.Store.VersionDir(id, ver)
+	res = &InstallResult{Tool: id, Version: ver, Dir: final}
+	unlock, err := m.Store.LockTool(ctx, id, ver)
+	if err != nil {
+		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
+	defer unlock()
+	if !opts.Force && m.isInstalled(id, ver) {
+		res.Already = true
+		return res, nil
+	}
+	t, err := m.Tool(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	hook := api.InstallHook{Context: m.context(id, ver), Forced: opts.Force, Pinned: opts.Pinned, Quiet: opts.Quiet, PassthroughArgs: nonNil(opts.PassthroughArgs)}
+	if t.Plugin.HasFunction(api.FuncPreInstall) {
+		if err := t.Plugin.Call(ctx, api.FuncPreInstall, hook, nil); err != nil {
+			return nil, err
+		}
+	}
+	staging, err := m.Store.InstallStaging(id, ver)
+	if err != nil {
+		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			os.RemoveAll(staging)
+		}
+	}()
+	rec := store.InstalledVersion{InstalledAt: time.Now().UTC()}
+	done := false
+	if t.Plugin.HasFunction(api.FuncNativeInstall) {
+		var out api.NativeInstallOutput
+		in := api.NativeInstallInput{Context: m.context(id, ver), InstallDir: m.virtual(staging), Force: opts.Force}
+		if err := t.Plugin.Call(ctx, api.FuncNativeInstall, in, &out); err != nil {
+			return nil, err
+		}
+		switch {
+		case out.SkipInstall:
+		case !out.Installed:
+			msg := out.Error
+			if msg == "" {
+				msg = "native_install reported that nothing was installed"
+			}
+			return nil, fmt.Errorf("plugin %q function %s: %s", id, api.FuncNativeInstall, msg)
+		default:
+			done = true
+			rec.Checksum = string(out.Checksum)
+		}
+	}
+	if !done {
+		if err := m.downloadAndUnpack(ctx, t, ver, staging, &rec); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.locate(ctx, t, ver, staging, final, &rec); err != nil {
+		return nil, err
+	}
+	if err := store.Commit(staging, final, opts.Force); err != nil {
+		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
+	committed = true
+	if err := m.Store.UpdateManifest(ctx, id, func(man *store.Manifest) error {
+		if man.InstalledVersions == nil {
+			man.InstalledVersions = map[string]store.InstalledVersion{}
+		}
+		man.InstalledVersions[ver] = rec
+		return nil
+	}); err != nil {
+		os.RemoveAll(final)
+		return nil, fmt.Errorf("install %s %s: record it in the manifest: %w", id, ver, err)
+	}
+	if err := m.Link(ctx, id); err != nil {
+		return nil, err
+	}
+	if t.Plugin.HasFunction(api.FuncPostInstall) {
+		if err := t.Plugin.Call(ctx, api.FuncPostInstall, hook, nil); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (m *Manager) isInstalled(id, ver string) bool {
+	vs, err := m.Store.InstalledVersions(id)
+	if err != nil {
+		return false
+	}
+	for _, v := range vs {
+		if v == ver {
+			return true
+		}
+	}
+	return false
+}
+
+// downloadAndUnpack runs download_prebuilt, downloads and verifies the file,
+// and unpacks it into staging.
+func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion) error {
+	id := t.ID
+	var dl api.DownloadPrebuiltOutput
+	in := api.DownloadPrebuiltInput{Context: m.context(id, ver), InstallDir: m.virtual(staging)}
+	if err := t.Plugin.Call(ctx, api.FuncDownloadPrebuilt, in, &dl); err != nil {
+		return err
+	}
+	if dl.DownloadURL == "" {
+		return fmt.Errorf("plugin %q function %s: returned no download_url for %s", id, api.FuncDownloadPrebuilt, ver)
+	}
+	if m.Offline() {
+		return fmt.Errorf("install %s %s: offline, and it is not installed", id, ver)
+	}
+	settings := m.Config.Settings()
+	dlURL := settings.RewriteURL(dl.DownloadURL)
+	name := dl.DownloadName
+	if name == "" {
+		name = urlBase(dl.DownloadURL)
+	}
+	if name == "" || name == "." || name == "/" || strings.ContainsAny(name, `/\`) {
+		return fmt.Errorf("plugin %q function %s: cannot name the download %q", id, api.FuncDownloadPrebuilt, dl.DownloadURL)
+	}
+	dir := filepath.Join(m.Store.TempDir(), "downloads", id, ver)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	d := &install.Downloader{Client: m.HTTP, Progress: m.Progress}
+	file := filepath.Join(dir, name)
+	result, err := d.Download(ctx, dlURL, dl.HTTPHeaders, file)
+	if err != nil {
+		return fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
+	rec.SourceURL = dlURL
+	rec.Checksum = "sha256:" + result.SHA256
+	if err := m.verify(ctx, t, ver, dl, dlURL, file, name, result, dir); err != nil {
+		os.Remove(file) // a bad file must not be resumed
+		return err
+	}
+	if t.Plugin.HasFunction(api.FuncUnpackArchive) {
+		in := api.UnpackArchiveInput{Context: m.context(id, ver), InputFile: m.virtual(file), OutputDir: m.virtual(staging)}
+		if err := t.Plugin.Call(ctx, api.FuncUnpackArchive, in, nil); err != nil {
+			return err
+		}
+	} else if err := install.Unpack(ctx, file, staging, install.UnpackOptions{Prefix: dl.ArchivePrefix, Name: name}); err != nil {
+		return fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
+	os.RemoveAll(dir)
+	return nil
+}
+
+// verify checks the download against the plugin's checksum, checksum file or
+// minisign key; with none of them it warns that nothing was verified.
+func (m *Manager) verify(ctx context.Context, t *Tool, ver string, dl api.DownloadPrebuiltOutput, dlURL, file, name string, got install.DownloadResult, dir string) error {
+	id := t.ID
+	if dl.Checksum != "" && dl.ChecksumURL == "" {
+		want, err := install.ParseChecksum(string(dl.Checksum))
+		if err != nil {
+			return fmt.Errorf("plugin %q function %s: checksum %q: %w", id, api.FuncDownloadPrebuilt, dl.Checksum, err)
+		}
+		return withURL(install.Verify(file, want, "", ""), dlURL)
+	}
+	if dl.ChecksumURL == "" {
+		m.Logger.Warn("no checksum given by the plugin; the download was not verified", "tool", id, "version", ver, "url", dlURL)
+		return nil
+	}
+	sumURL := m.Config.Settings().RewriteURL(dl.ChecksumURL)
+	sumName := dl.ChecksumName
+	if sumName == "" {
+		sumName = urlBase(dl.ChecksumURL)
+	}
+	if sumName == "" || strings.ContainsAny(sumName, `/\`) || sumName == name {
+		sumName = name + ".checksum"
+	}
+	sumFile := filepath.Join(dir, sumName)
+	d := &install.Downloader{Client: m.HTTP}
+	if _, err := d.Download(ctx, sumURL, dl.HTTPHeaders, sumFile); err != nil {
+		return fmt.Errorf("install %s %s: checksum file: %w", id, ver, err)
+	}
+	defer os.Remove(sumFile)
+	if t.Plugin.HasFunction(api.FuncVerifyChecksum) {
+		var out api.VerifyChecksumOutput
+		in := api.VerifyChecksumInput{Context: m.context(id, ver), ChecksumFile: m.virtual(sumFile), DownloadFile: m.virtual(file), DownloadChecksum: api.Checksum("sha256:" + got.SHA256)}
+		if err := t.Plugin.Call(ctx, api.FuncVerifyChecksum, in, &out); err != nil {
+			return err
+		}
+		if !out.Verified {
+			return fmt.Errorf("checksum mismatch for %s: plugin %q function %s rejected the download (sha256:%s)", dlURL, id, api.FuncVerifyChecksum, got.SHA256)
+		}
+		return nil
+	}
+	if key := dl.ChecksumPublicKey; key != "" {
+		return withURL(install.Verify(file, install.Checksum{Algo: "minisign", Value: key}, key, sumFile), dlURL)
+	}
+	content, err := os.ReadFile(sumFile)
+	if err != nil {
+		return err
+	}
+	want, err := install.FindInChecksumFile(content, name)
+	if err != nil {
+		return fmt.Errorf("install %s %s: checksum file %s: %w", id, ver, sumURL, err)
+	}
+	return withURL(install.Verify(file, want, "", ""), dlURL)
+}
+
+func withURL(err error, u string) error {
+	var mm *install.ChecksumMismatchError
+	if errors.As(err, &mm) && mm.URL == "" {
+		mm.URL = u
+	}
+	return err
+}
+
+// locate runs locate_executables and records every executable's final path.
+func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final string, rec *store.InstalledVersion) error {
+	id := t.ID
+	var out api.LocateExecutablesOutput
+	in := api.LocateExecutablesInput{Context: m.context(id, ver), InstallDir: m.virtual(final)}
+	if err := t.Plugin.Call(ctx, api.FuncLocateExecutables, in, &out); err != nil {
+		return err
+	}
+	out.Normalize(id)
+	rel := func(p string) (string, error) {
+		if p == "" {
+			return "", nil
+		}
+		if isVirtualAbs(p) || filepath.IsAbs(p) {
+			r, err := m.real(id, p)
+			if err != nil {
+				return "", err
+			}
+			rp, err := filepath.Rel(final, r)
+			if err != nil || strings.HasPrefix(rp, "..") {
+				return "", fmt.Errorf("plugin %q function %s: %q is outside the install directory", id, api.FuncLocateExecutables, p)
+			}
+			return rp, nil
+		}
+		clean := filepath.Clean(filepath.FromSlash(p))
+		if strings.HasPrefix(clean, "..") {
+			return "", fmt.Errorf("plugin %q function %s: %q is outside the install directory", id, api.FuncLocateExecutables, p)
+		}
+		return clean, nil
+	}
+	rec.Exes = map[string]store.Exe{}
+	for name, e := range out.Exes {
+		if name == "" || strings.ContainsAny(name, `/\`) {
+			return fmt.Errorf("plugin %q function %s: invalid executable name %q", id, api.FuncLocateExecutables, name)
+		}
+		exePath := e.ExePath
+		if exePath == "" {
+			exePath = name
+		}
+		r, err := rel(exePath)
+		if err != nil {
+			return err
+		}
+		if e.ParentExeName == "" || e.ExePath != "" {
+			fi, err := os.Stat(filepath.Join(staging, r))
+			if err != nil {
+				return fmt.Errorf("plugin %q function %s: executable %q at %s was not found in the unpacked tool: %w", id, api.FuncLocateExecutables, name, filepath.ToSlash(r), err)
+			}
+			if e.ParentExeName == "" && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 {
+				os.Chmod(filepath.Join(staging, r), fi.Mode()|0o755)
+			}
+		}
+		x := store.Exe{
+			Path: filepath.Join(final, r), Primary: e.Primary, NoBin: e.NoBin, NoShim: e.NoShim,
+			ParentExeName: e.ParentExeName, ParentExeArgs: e.ParentExeArgs,
+			ShimBeforeArgs: e.ShimBeforeArgs, ShimAfterArgs: e.ShimAfterArgs, ShimEnvVars: e.ShimEnvVars,
+		}
+		rec.Exes[name] = x
+	}
+	for _, d := range out.ExesDirs {
+		r, err := rel(d)
+		if err != nil {
+			return err
+		}
+		rec.ExesDirs = append(rec.ExesDirs, filepath.Join(final, r))
+	}
+	rec.GlobalsLookupDirs = out.GlobalsLookupDirs
+	rec.GlobalsPrefix = out.GlobalsPrefix
+	if len(rec.Exes) == 0 {
+		return fmt.Errorf("plugin %q function %s: located no executables for %s %s", id, api.FuncLocateExecutables, id, ver)
+	}
+	return nil
+}
+
+func urlBase(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return path.Base(raw)
+	}
+	return path.Base(u.Path)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// IsInstalled reports whether a version of a tool is installed.
+func (m *Manager) IsInstalled(id, ver string) bool { return m.isInstalled(id, ver) }
+
+// InstalledTools lists the tools with a manifest in the store.
+func (m *Manager) InstalledTools() ([]string, error) {
+	entries, err := os.ReadDir(m.Store.ToolsDir())
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var ids []string
+	for _, e := range entries {
+		if e.IsDir() {
+			if _, err := os.Stat(m.Store.ManifestPath(e.Name())); err == nil {
+				ids = append(ids, e.Name())
+			}
+		}
+	}
+	return ids, nil
+}

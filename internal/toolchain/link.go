@@ -1,0 +1,267 @@
+package toolchain
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/store"
+	"github.com/tote-dev/tote/internal/version"
+)
+
+// ShimBinary returns the tote-shim launcher to copy into $TOTE_HOME/shims:
+// $TOTE_SHIM_BINARY, else tote-shim beside the running tote. "" means none
+// was found and shims are written as small shell scripts calling `tote run`.
+func ShimBinary() string {
+	if p := os.Getenv("TOTE_SHIM_BINARY"); p != "" {
+		return p
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	p := filepath.Join(filepath.Dir(self), "tote-shim")
+	if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		return p
+	}
+	return ""
+}
+
+// Link refreshes a tool's links: bin/<exe> points at the executables of the
+// highest installed version, and shims/<exe> exists for every executable of
+// every installed version. Links of versions that are gone are removed.
+func (m *Manager) Link(ctx context.Context, id string) error {
+	unlock, err := m.Store.LockManifest(ctx, "_links")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	man, err := m.Store.ReadManifest(id)
+	if err != nil {
+		return err
+	}
+	reg, err := launch.ReadRegistry(m.Store)
+	if err != nil {
+		return err
+	}
+	self, _ := os.Executable()
+	if self != "" {
+		reg.Tote = self
+	}
+	// Shims for every executable of every version.
+	want := map[string]string{}
+	versions := make([]string, 0, len(man.InstalledVersions))
+	for v, iv := range man.InstalledVersions {
+		versions = append(versions, v)
+		for name, e := range iv.Exes {
+			if !e.NoShim {
+				want[name] = id
+			}
+		}
+	}
+	version.Sort(versions)
+	for name, target := range reg.Shims {
+		if target.Tool == id {
+			if _, ok := want[name]; !ok {
+				os.Remove(filepath.Join(m.Store.ShimsDir(), name))
+				delete(reg.Shims, name)
+			}
+		}
+	}
+	if err := os.MkdirAll(m.Store.ShimsDir(), 0o755); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(want))
+	for n := range want {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if other, ok := reg.Shims[name]; ok && other.Tool != id {
+			m.Logger.Warn("shim name already belongs to another tool; keeping it", "shim", name, "tool", other.Tool)
+			continue
+		}
+		if err := m.writeShim(name, id, reg.Tote); err != nil {
+			return err
+		}
+		reg.Shims[name] = launch.ShimTarget{Tool: id, Exe: name}
+	}
+	if err := launch.WriteRegistry(m.Store, reg); err != nil {
+		return err
+	}
+	// Bins for the highest installed version.
+	if err := os.MkdirAll(m.Store.BinDir(), 0o755); err != nil {
+		return err
+	}
+	owned, _ := filepath.Glob(filepath.Join(m.Store.BinDir(), "*"))
+	for _, p := range owned {
+		if target, err := os.Readlink(p); err == nil && strings.HasPrefix(target, m.Store.ToolDir(id)+string(filepath.Separator)) {
+			os.Remove(p)
+		}
+	}
+	if len(versions) == 0 {
+		return nil
+	}
+	top := man.InstalledVersions[versions[len(versions)-1]]
+	for name, e := range top.Exes {
+		if e.NoBin || e.ParentExeName != "" {
+			continue
+		}
+		target := e.Path
+		link := filepath.Join(m.Store.BinDir(), name)
+		if _, err := os.Lstat(link); err == nil {
+			if t, err := os.Readlink(link); err != nil || !strings.HasPrefix(t, m.Store.ToolsDir()) {
+				m.Logger.Warn("bin already exists and is not tote's; leaving it", "path", link)
+				continue
+			}
+			os.Remove(link)
+		}
+		if err := os.Symlink(target, link); err != nil {
+			return fmt.Errorf("link %s: %w", link, err)
+		}
+	}
+	return nil
+}
+
+// writeShim places one shim: a copy of the tote-shim launcher, or a shell
+// script when the launcher is not available.
+func (m *Manager) writeShim(name, id, tote string) error {
+	dst := filepath.Join(m.Store.ShimsDir(), name)
+	if bin := m.shimBinary(); bin != "" {
+		if same(bin, dst) {
+			return nil
+		}
+		tmp := dst + ".tmp"
+		os.Remove(tmp)
+		if err := os.Link(bin, tmp); err != nil {
+			if err := copyFile(bin, tmp, 0o755); err != nil {
+				return fmt.Errorf("write shim %s: %w", dst, err)
+			}
+		}
+		return os.Rename(tmp, dst)
+	}
+	if tote == "" {
+		tote = "tote"
+	}
+	script := fmt.Sprintf("#!/bin/sh\n# tote shim for %s (tool %s)\nexec %q run --exe %q %q -- \"$@\"\n", name, id, tote, name, id)
+	return store.WriteFileAtomic(dst, []byte(script), 0o755)
+}
+
+func (m *Manager) shimBinary() string {
+	if m.ShimBin != "" {
+		return m.ShimBin
+	}
+	return ShimBinary()
+}
+
+func same(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+func copyFile(src, dst string, perm os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Uninstall removes one installed version (or every version when ver is
+// ""), then refreshes the links.
+func (m *Manager) Uninstall(ctx context.Context, id, ver string) ([]string, error) {
+	installed, err := m.Store.InstalledVersions(id)
+	if err != nil {
+		return nil, err
+	}
+	var targets []string
+	if ver == "" {
+		targets = installed
+	} else {
+		for _, v := range installed {
+			if v == ver {
+				targets = []string{v}
+			}
+		}
+		if len(targets) == 0 {
+			if v, err := launch.ResolveInstalled(m.Store, id, ver, m.Config.Tool(id).Aliases); err == nil {
+				targets = []string{v}
+			}
+		}
+	}
+	if len(targets) == 0 {
+		if len(installed) == 0 {
+			return nil, fmt.Errorf("%s is not installed", id)
+		}
+		return nil, fmt.Errorf("%s %s is not installed (installed: %s)", id, ver, strings.Join(installed, ", "))
+	}
+	meta, _ := launch.ReadMeta(m.Store, id)
+	for _, v := range targets {
+		if err := m.uninstallOne(ctx, id, v, meta); err != nil {
+			return nil, err
+		}
+	}
+	return targets, m.Link(ctx, id)
+}
+
+func (m *Manager) uninstallOne(ctx context.Context, id, ver string, meta *launch.Meta) error {
+	unlock, err := m.Store.LockTool(ctx, id, ver)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if meta.Has("native_uninstall") {
+		t, err := m.Tool(ctx, id)
+		if err != nil {
+			return err
+		}
+		var out struct {
+			Uninstalled   bool   `json:"uninstalled"`
+			SkipUninstall bool   `json:"skip_uninstall"`
+			Error         string `json:"error"`
+		}
+		in := map[string]any{"context": m.context(id, ver), "uninstall_dir": m.virtual(m.Store.VersionDir(id, ver))}
+		if err := t.Plugin.Call(ctx, "native_uninstall", in, &out); err != nil {
+			return err
+		}
+		if !out.Uninstalled && !out.SkipUninstall && out.Error != "" {
+			return fmt.Errorf("plugin %q function native_uninstall: %s", id, out.Error)
+		}
+	}
+	if err := m.Store.UpdateManifest(ctx, id, func(man *store.Manifest) error {
+		delete(man.InstalledVersions, ver)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return removeTree(m.Store.VersionDir(id, ver))
+}
+
+// removeTree removes dir by first renaming it aside, so that a crash midway
+// never leaves a half-deleted version under its real name.
+func removeTree(dir string) error {
+	aside := dir + ".removing"
+	os.RemoveAll(aside)
+	if err := os.Rename(dir, aside); err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	return os.RemoveAll(aside)
+}

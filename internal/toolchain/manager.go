@@ -1,0 +1,175 @@
+package toolchain
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"sync"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/internal/store"
+	"github.com/tote-dev/tote/internal/vpath"
+)
+
+// Manager runs tote's operations for one working directory.
+type Manager struct {
+	// Config is the merged .prototools configuration.
+	Config *config.Config
+	// Store is the $TOTE_HOME layout.
+	Store *store.Store
+	// Cwd is the working directory; UserHome is $HOME.
+	Cwd, UserHome string
+	// Env describes the host.
+	Env api.HostEnvironment
+	// HTTP is the client for every download.
+	HTTP *http.Client
+	// Logger receives diagnostics.
+	Logger *slog.Logger
+	// Progress receives download progress bars (nil: silent).
+	Progress io.Writer
+	// Builtins are the plugins compiled into tote, by id.
+	Builtins map[string]Builtin
+	// Version is tote's version, passed to plugins as proto_version.
+	Version string
+	// RuntimeConfig is the base configuration of the WASM runtime.
+	RuntimeConfig runtime.Config
+	// ShimBin is the tote-shim launcher copied into shims/ ("" = ShimBinary()).
+	ShimBin string
+
+	mounts vpath.Mounts
+	tools  map[string]*Tool
+
+	rtOnce sync.Once
+	rt     *runtime.Runtime
+	rtErr  error
+}
+
+// Options configure a Manager.
+type Options struct {
+	Config   *config.Config
+	Store    *store.Store
+	Cwd      string
+	UserHome string
+	Env      api.HostEnvironment
+	HTTP     *http.Client
+	Logger   *slog.Logger
+	Progress io.Writer
+	Builtins map[string]Builtin
+	Version  string
+	Runtime  runtime.Config
+	ShimBin  string
+}
+
+// New returns a Manager. Nothing is loaded until an operation needs it.
+func New(o Options) *Manager {
+	if o.HTTP == nil {
+		o.HTTP = http.DefaultClient
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	m := &Manager{
+		Config: o.Config, Store: o.Store, Cwd: absClean(o.Cwd), UserHome: o.UserHome,
+		Env: o.Env, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress,
+		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin,
+		tools: map[string]*Tool{},
+	}
+	if m.Builtins == nil {
+		m.Builtins = map[string]Builtin{}
+	}
+	m.mounts = vpath.ToolMounts(o.Store.Home, o.UserHome, m.Cwd, o.Store.TempDir())
+	return m
+}
+
+// runtime starts the WASM runtime on first use.
+func (m *Manager) runtime(ctx context.Context) (*runtime.Runtime, error) {
+	m.rtOnce.Do(func() {
+		cfg := m.RuntimeConfig.
+			WithCacheDir(m.Store.CacheDir("wasm")).
+			WithLogger(m.Logger).
+			WithHTTPClient(m.HTTP).
+			WithHostEnvironment(m.Env).
+			WithMounts(m.mounts).
+			WithRewrite(m.Config.Settings().RewriteURL)
+		m.rt, m.rtErr = runtime.New(ctx, cfg)
+		if m.rtErr != nil {
+			m.rtErr = fmt.Errorf("start the plugin runtime: %w", m.rtErr)
+		}
+	})
+	return m.rt, m.rtErr
+}
+
+// Close releases every loaded plugin and the runtime.
+func (m *Manager) Close(ctx context.Context) error {
+	for _, t := range m.tools {
+		t.Plugin.Close(ctx)
+	}
+	if m.rt != nil {
+		return m.rt.Close(ctx)
+	}
+	return nil
+}
+
+// virtual maps a host path into the plugin's view; paths outside the mounts
+// are passed as they are (the plugin cannot open them anyway).
+func (m *Manager) virtual(real string) api.VirtualPath {
+	if v, ok := m.mounts.ToVirtual(real); ok {
+		return api.VirtualPath{Path: v, VirtualPrefix: prefixOf(v), RealPrefix: m.realPrefix(prefixOf(v))}
+	}
+	return api.NewVirtualPath(real)
+}
+
+func prefixOf(v string) string {
+	for _, p := range []string{api.VirtualProto, api.VirtualUserHome, api.VirtualCwd, api.VirtualTemp} {
+		if v == p || len(v) > len(p) && v[:len(p)+1] == p+"/" {
+			return p
+		}
+	}
+	return ""
+}
+
+func (m *Manager) realPrefix(virtual string) string {
+	if virtual == "" {
+		return ""
+	}
+	r, err := m.mounts.ToReal(virtual)
+	if err != nil {
+		return ""
+	}
+	return r
+}
+
+// real maps a plugin path back to the host; a path outside every mount is an
+// error naming the plugin.
+func (m *Manager) real(id string, p string) (string, error) {
+	if !filepath.IsAbs(p) && !isVirtualAbs(p) {
+		return p, nil
+	}
+	r, err := m.mounts.ToReal(p)
+	if err != nil {
+		return "", fmt.Errorf("plugin %q returned the path %q, which is outside its mounts: %w", id, p, err)
+	}
+	return r, nil
+}
+
+func isVirtualAbs(p string) bool { return len(p) > 0 && p[0] == '/' }
+
+// context builds the contract context of a tool version.
+func (m *Manager) context(id, version string) api.Context {
+	c := api.Context{
+		ProtoVersion: m.Version,
+		ToolDir:      m.virtual(m.Store.ToolDir(id)),
+		TempDir:      m.virtual(filepath.Join(m.Store.TempDir(), id)),
+		WorkingDir:   m.virtual(m.Cwd),
+		Version:      version,
+	}
+	if version != "" {
+		c.ToolDir = m.virtual(m.Store.VersionDir(id, version))
+	}
+	return c
+}

@@ -1,0 +1,271 @@
+// Package toolchain is tote's core: it loads a tool's plugin, resolves
+// version specs, installs, links and uninstalls tool versions in the order of
+// proto's contract, and prepares runs. Every tool-specific decision is asked
+// of the plugin; everything else is the host's.
+package toolchain
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/runtime"
+)
+
+// Plugin is a loaded tool plugin: a WASM plugin in the runtime, or a native
+// adapter of a built-in. Both answer the same JSON contract.
+type Plugin interface {
+	// ID is the plugin id used in error messages.
+	ID() string
+	// HasFunction reports whether the plugin exports fn.
+	HasFunction(fn string) bool
+	// Call runs fn with in marshalled to JSON and decodes the output into out.
+	Call(ctx context.Context, fn string, in, out any) error
+	// Close releases the plugin.
+	Close(ctx context.Context) error
+}
+
+var _ Plugin = (*runtime.Plugin)(nil)
+
+// Builtin is a plugin compiled into tote.
+type Builtin struct {
+	// ID is the tool id, such as "node".
+	ID string
+	// Version identifies the built-in's logic (used as the cache digest).
+	Version string
+	// New returns the native plugin; env and config are what a WASM plugin
+	// would get as injected config.
+	New func(host Host) Plugin
+	// Wasm returns the built-in's WASM build, for "builtin+wasm" locators;
+	// nil when it has none.
+	Wasm func() ([]byte, error)
+}
+
+// Host is what the host gives a native built-in: the same services a WASM
+// plugin reaches through host functions.
+type Host struct {
+	Env        api.HostEnvironment
+	ToolID     string
+	ToolConfig map[string]any
+	// Fetch performs an HTTP GET through the host (url-rewrites applied).
+	Fetch func(ctx context.Context, url string) (status int, body []byte, err error)
+	// VirtualPaths maps virtual mount points to real directories.
+	VirtualPaths map[string]string
+	// Log writes plugin log lines.
+	Log func(level, msg string)
+}
+
+// Tool is a tool whose plugin is loaded.
+type Tool struct {
+	// ID is the tool id.
+	ID string
+	// Plugin answers the contract.
+	Plugin Plugin
+	// Info is the register_tool answer.
+	Info api.RegisterToolOutput
+	// Meta is what is cached about the plugin for the fast path.
+	Meta *launch.Meta
+	// Table is the [tools.<id>] configuration.
+	Table config.ToolTable
+}
+
+// pluginSource is where a tool's plugin comes from.
+type pluginSource struct {
+	kind   string // "file", "builtin", "builtin+wasm"
+	path   string // for file
+	digest string
+	label  string
+}
+
+// findPlugin finds the plugin of a tool: a [plugins] locator, else a built-in.
+func (m *Manager) findPlugin(id string) (pluginSource, error) {
+	loc, ok := m.Config.PluginLocator(id)
+	if ok {
+		if err := loc.Supported(); err != nil {
+			return pluginSource{}, err
+		}
+		switch loc.Kind {
+		case "file":
+			b, err := os.ReadFile(loc.Value)
+			if err != nil {
+				return pluginSource{}, fmt.Errorf("plugin for %s (%s, declared in %s): %w", id, loc.Value, loc.DeclaredIn, err)
+			}
+			sum := sha256.Sum256(b)
+			return pluginSource{kind: "file", path: loc.Value, digest: "sha256:" + hex.EncodeToString(sum[:]), label: "file://" + loc.Value}, nil
+		case "builtin", "builtin+wasm":
+			b, ok := m.Builtins[loc.Value]
+			if !ok {
+				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
+			}
+			return pluginSource{kind: loc.Kind, path: loc.Value, digest: loc.Kind + ":" + b.Version, label: loc.Kind + ":" + loc.Value}, nil
+		default:
+			return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): %s locators are not supported yet", id, loc.DeclaredIn, loc.Kind)
+		}
+	}
+	if b, ok := m.Builtins[id]; ok {
+		return pluginSource{kind: "builtin", path: id, digest: "builtin:" + b.Version, label: "builtin:" + id}, nil
+	}
+	return pluginSource{}, &UnknownToolError{ID: id}
+}
+
+// UnknownToolError is returned for a tool with no plugin.
+type UnknownToolError struct{ ID string }
+
+func (e *UnknownToolError) Error() string {
+	return fmt.Sprintf("unknown tool %q: no plugin is configured for it and it is not built in", e.ID)
+}
+
+// Hint says how to add a plugin.
+func (e *UnknownToolError) Hint() string {
+	return fmt.Sprintf("add a plugin under [plugins] in .prototools, e.g. %s = \"file://./plugins/%s.wasm\"", e.ID, strings.ReplaceAll(e.ID, "-", "_"))
+}
+
+// Tool loads the plugin of tool id, calls register_tool, and refreshes the
+// cached plugin metadata. Loaded tools are kept for the Manager's lifetime.
+func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
+	if t, ok := m.tools[id]; ok {
+		return t, nil
+	}
+	src, err := m.findPlugin(id)
+	if err != nil {
+		return nil, err
+	}
+	table := m.Config.Tool(id)
+	var p Plugin
+	switch src.kind {
+	case "builtin":
+		p = m.Builtins[src.path].New(m.nativeHost(id, table))
+	case "builtin+wasm", "file":
+		var wasm []byte
+		if src.kind == "file" {
+			wasm, err = os.ReadFile(src.path)
+		} else if b := m.Builtins[src.path]; b.Wasm == nil {
+			err = fmt.Errorf("built-in %q has no WASM build", src.path)
+		} else {
+			wasm, err = b.Wasm()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load plugin for %s: %w", id, err)
+		}
+		rt, err := m.runtime(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p, err = rt.LoadBytes(ctx, wasm, runtime.LoadOptions{
+			ID:           id,
+			ToolID:       id,
+			ToolConfig:   pluginConfig(table),
+			AllowedHosts: []string{"*"},
+			AllowExec:    granted(table, "exec"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("load plugin %s for %s: %w", src.label, id, err)
+		}
+	}
+	t := &Tool{ID: id, Plugin: p, Table: table}
+	if err := p.Call(ctx, api.FuncRegisterTool, api.RegisterToolInput{ID: id}, &t.Info); err != nil {
+		p.Close(ctx)
+		return nil, err
+	}
+	t.Info.Type = t.Info.Type.Normalize()
+	meta := &launch.Meta{ID: id, Name: t.Info.Name, Type: string(t.Info.Type), Source: src.label, Digest: src.digest, DefaultVersion: t.Info.DefaultVersion}
+	for _, fn := range api.ToolFunctions {
+		if p.HasFunction(fn) {
+			meta.Exports = append(meta.Exports, fn)
+		}
+	}
+	old, _ := launch.ReadMeta(m.Store, id)
+	if old != nil && old.Digest == meta.Digest && old.Source == meta.Source {
+		meta.VersionFiles, meta.VersionIgnore = old.VersionFiles, old.VersionIgnore
+	} else if p.HasFunction(api.FuncDetectVersionFiles) {
+		var out api.DetectVersionOutput
+		if err := p.Call(ctx, api.FuncDetectVersionFiles, api.DetectVersionInput{Context: m.context(id, "")}, &out); err != nil {
+			p.Close(ctx)
+			return nil, err
+		}
+		meta.VersionFiles, meta.VersionIgnore = out.Files, out.Ignore
+	}
+	if err := launch.WriteMeta(m.Store, meta); err != nil {
+		m.Logger.Warn("cannot cache plugin metadata", "tool", id, "err", err)
+	}
+	t.Meta = meta
+	for _, d := range t.Info.Deprecations {
+		m.Logger.Warn(d, "tool", id)
+	}
+	m.tools[id] = t
+	return t, nil
+}
+
+// nativeHost builds the services a native built-in gets.
+func (m *Manager) nativeHost(id string, table config.ToolTable) Host {
+	return Host{
+		Env:          m.Env,
+		ToolID:       id,
+		ToolConfig:   pluginConfig(table),
+		VirtualPaths: m.mounts.Map(),
+		Fetch: func(ctx context.Context, url string) (int, []byte, error) {
+			url = m.Config.Settings().RewriteURL(url)
+			req, err := newGet(ctx, url)
+			if err != nil {
+				return 0, nil, err
+			}
+			resp, err := m.HTTP.Do(req)
+			if err != nil {
+				return 0, nil, fmt.Errorf("fetch %s: %w", url, err)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+			return resp.StatusCode, body, err
+		},
+		Log: func(level, msg string) { m.Logger.Debug(msg, "plugin", id, "level", level) },
+	}
+}
+
+// IsNotFound reports whether err means a file does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, os.ErrNotExist) }
+
+func absClean(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
+}
+
+// permissionsKey is the [tools.<id>] key granting a tool plugin opt-in
+// capabilities, such as permissions = ["exec"]. It is tote's, so it is not
+// passed to the plugin.
+const permissionsKey = "permissions"
+
+// pluginConfig is the [tools.<id>] table as the plugin sees it.
+func pluginConfig(t config.ToolTable) map[string]any {
+	if _, ok := t.Config[permissionsKey]; !ok {
+		return t.Config
+	}
+	out := make(map[string]any, len(t.Config))
+	for k, v := range t.Config {
+		if k != permissionsKey {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// granted reports whether [tools.<id>] permissions lists capability.
+func granted(t config.ToolTable, capability string) bool {
+	list, _ := t.Config[permissionsKey].([]any)
+	for _, v := range list {
+		if s, ok := v.(string); ok && s == capability {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,194 @@
+package toolchain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/version"
+)
+
+// ResolveOptions tune version resolution.
+type ResolveOptions struct {
+	// Refresh ignores the cached remote version list.
+	Refresh bool
+	// Remote skips the installed-first shortcut (used by `tote outdated`).
+	Remote bool
+}
+
+// Offline reports whether tote must not use the network.
+func (m *Manager) Offline() bool {
+	if v := os.Getenv("TOTE_OFFLINE"); v != "" && v != "0" && v != "false" {
+		return true
+	}
+	s := m.Config.Settings()
+	return s.Offline != nil && *s.Offline
+}
+
+func (m *Manager) versionCache() version.Cache {
+	return version.Cache{Dir: m.Store.CacheDir("versions"), TTL: 12 * time.Hour}
+}
+
+// Versions returns the tool's remote version list, from the cache when fresh
+// (or when offline), else from the plugin's load_versions.
+func (m *Manager) Versions(ctx context.Context, t *Tool, refresh bool) (*version.CachedList, error) {
+	cache := m.versionCache()
+	if m.Offline() {
+		list, err := cache.LoadAny(t.ID)
+		if err != nil {
+			return nil, err
+		}
+		if list == nil {
+			return nil, fmt.Errorf("offline: no cached version list for %s; connect once, or install a version first", t.ID)
+		}
+		return list, nil
+	}
+	if !refresh {
+		if list, fresh, err := cache.Load(t.ID); err == nil && fresh && list != nil {
+			return list, nil
+		}
+	}
+	if !t.Plugin.HasFunction(api.FuncLoadVersions) {
+		return &version.CachedList{}, nil
+	}
+	var out api.LoadVersionsOutput
+	if err := t.Plugin.Call(ctx, api.FuncLoadVersions, api.LoadVersionsInput{Context: m.context(t.ID, ""), Initial: "latest"}, &out); err != nil {
+		return nil, err
+	}
+	list := version.CachedList{Versions: out.Versions, Latest: out.Latest, Canary: out.Canary, Aliases: out.Aliases, FetchedAt: time.Now()}
+	if err := cache.Store(t.ID, list); err != nil {
+		m.Logger.Warn("cannot cache the version list", "tool", t.ID, "err", err)
+	}
+	return &list, nil
+}
+
+// Resolve turns a spec into a concrete version. An installed version that
+// satisfies the spec wins without loading the plugin; otherwise the plugin's
+// resolve_version may rewrite the spec, and the remote list decides.
+func (m *Manager) Resolve(ctx context.Context, id, spec string, opts ResolveOptions) (string, error) {
+	table := m.Config.Tool(id)
+	if spec == "" {
+		return "", fmt.Errorf("no version of %s given or pinned", id)
+	}
+	if !opts.Refresh && !opts.Remote {
+		if v, err := launch.ResolveInstalled(m.Store, id, spec, table.Aliases); err == nil {
+			return v, nil
+		} else if !errors.Is(err, launch.ErrNeedsPlugin) {
+			return "", err
+		}
+	}
+	t, err := m.Tool(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return m.resolveWith(ctx, t, spec, opts)
+}
+
+func (m *Manager) resolveWith(ctx context.Context, t *Tool, spec string, opts ResolveOptions) (string, error) {
+	if alias, ok := t.Table.Aliases[spec]; ok {
+		spec = alias
+	}
+	if t.Plugin.HasFunction(api.FuncResolveVersion) {
+		var out api.ResolveVersionOutput
+		if err := t.Plugin.Call(ctx, api.FuncResolveVersion, api.ResolveVersionInput{Context: m.context(t.ID, ""), Initial: spec}, &out); err != nil {
+			return "", err
+		}
+		if out.Version != "" {
+			return out.Version, nil
+		}
+		if out.Candidate != "" {
+			spec = out.Candidate
+		}
+	}
+	s, err := version.ParseSpec(spec)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", t.ID, err)
+	}
+	if version.IsFull(s) && !opts.Remote {
+		// A full version needs no list: if it does not exist upstream, the
+		// download says so.
+		return s.Version(), nil
+	}
+	list, err := m.Versions(ctx, t, opts.Refresh)
+	if err != nil {
+		return "", err
+	}
+	installed, err := m.Store.InstalledVersions(t.ID)
+	if err != nil {
+		return "", err
+	}
+	avail := version.Available{
+		Versions: list.Versions, Latest: list.Latest, Canary: list.Canary,
+		Aliases: list.Aliases, UserAliases: t.Table.Aliases,
+	}
+	if !opts.Remote {
+		avail.Installed = installed
+	}
+	v, err := version.Resolve(s, avail)
+	if err != nil {
+		var nf *version.NotFoundError
+		if errors.As(err, &nf) {
+			return "", fmt.Errorf("%s: %w", t.ID, err)
+		}
+		return "", err
+	}
+	return v, nil
+}
+
+// Detect finds the version spec of a tool for the working directory. When
+// the nearest source is a version file, the plugin parses it (and the result
+// is cached for the fast path).
+func (m *Manager) Detect(ctx context.Context, id string) (launch.Detection, error) {
+	meta, _ := launch.ReadMeta(m.Store, id)
+	if meta == nil {
+		if t, err := m.Tool(ctx, id); err == nil {
+			meta = t.Meta
+		}
+	}
+	d := &launch.Detector{Config: m.Config, Store: m.Store, Cwd: m.Cwd, UserHome: m.UserHome}
+	for range 64 {
+		det, err := d.Detect(id, meta)
+		if err != nil || det.VersionFile == "" {
+			if err == nil && det.Spec == "" && meta != nil && meta.DefaultVersion != "" {
+				det = launch.Detection{Spec: meta.DefaultVersion, Source: "the plugin's default version"}
+			}
+			return det, err
+		}
+		if err := m.parseVersionFile(ctx, id, det.VersionFile); err != nil {
+			return launch.Detection{}, err
+		}
+	}
+	return launch.Detection{}, fmt.Errorf("detect %s: too many version files", id)
+}
+
+func (m *Manager) parseVersionFile(ctx context.Context, id, path string) error {
+	t, err := m.Tool(ctx, id)
+	if err != nil {
+		return err
+	}
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read version file: %w", err)
+	}
+	spec := ""
+	if t.Plugin.HasFunction(api.FuncParseVersionFile) {
+		var out api.ParseVersionFileOutput
+		in := api.ParseVersionFileInput{Context: m.context(id, ""), File: baseName(path), Content: string(content), Path: m.virtual(path)}
+		if err := t.Plugin.Call(ctx, api.FuncParseVersionFile, in, &out); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		spec = out.Version
+	} else {
+		spec = firstLine(string(content))
+	}
+	if spec != "" {
+		if _, err := version.ParseSpec(spec); err != nil {
+			return fmt.Errorf("%s: %s plugin read %q: %w", path, id, spec, err)
+		}
+	}
+	return launch.RememberParse(m.Store, path, spec)
+}

@@ -1,0 +1,143 @@
+package toolchain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/launch"
+)
+
+// RunOptions describe a run.
+type RunOptions struct {
+	// Spec overrides the detected version spec.
+	Spec string
+	// Exe is the executable to run ("" = the primary one).
+	Exe string
+	// Args are the tool's arguments.
+	Args []string
+	// AutoInstall installs a missing version (also [settings] auto-install).
+	AutoInstall bool
+}
+
+// NotInstalledError says a resolved version is missing and how to get it.
+type NotInstalledError struct {
+	Tool, Version, Spec, Source string
+}
+
+func (e *NotInstalledError) Error() string {
+	from := ""
+	if e.Source != "" {
+		from = " (from " + e.Source + ")"
+	}
+	return fmt.Sprintf("%s %s is not installed%s", e.Tool, e.Version, from)
+}
+
+// Hint says how to install it.
+func (e *NotInstalledError) Hint() string {
+	return fmt.Sprintf("run `tote install %s %s`, or set auto-install = true under [settings]", e.Tool, e.Spec)
+}
+
+// PrepareRun decides what `tote run` starts: it detects the spec, resolves it
+// against installed versions without loading the plugin when it can, installs
+// when allowed, and applies [tools.<id>.env] and the plugin's pre_run.
+func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*launch.Plan, error) {
+	spec, source := opts.Spec, "the command line"
+	if spec == "" {
+		det, err := m.Detect(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		spec, source = det.Spec, det.Source
+	}
+	if spec == "" {
+		return nil, &hintErr{
+			err:  fmt.Errorf("no version of %s is pinned for %s", id, m.Cwd),
+			hint: fmt.Sprintf("pin one with `tote pin %s <version>`, or name one: `tote run %s <version>`", id, id),
+		}
+	}
+	table := m.Config.Tool(id)
+	ver, err := launch.ResolveInstalled(m.Store, id, spec, table.Aliases)
+	if errors.Is(err, launch.ErrNeedsPlugin) {
+		ver, err = m.Resolve(ctx, id, spec, ResolveOptions{})
+		if err != nil {
+			return nil, err
+		}
+		if !m.isInstalled(id, ver) {
+			s := m.Config.Settings()
+			if !opts.AutoInstall && (s.AutoInstall == nil || !*s.AutoInstall) {
+				return nil, &NotInstalledError{Tool: id, Version: ver, Spec: spec, Source: source}
+			}
+			if _, err := m.InstallVersion(ctx, id, ver, InstallOptions{Quiet: true}); err != nil {
+				return nil, err
+			}
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	lo := launch.Options{Exe: opts.Exe, Args: opts.Args}
+	if env := m.Config.Env(); len(env) > 0 {
+		lo.Env = append(lo.Env, env)
+	}
+	if len(table.Env) > 0 {
+		lo.Env = append(lo.Env, table.Env)
+	}
+	meta, _ := launch.ReadMeta(m.Store, id)
+	if meta.Has(api.FuncPreRun) {
+		t, err := m.Tool(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var out api.RunHookResult
+		in := api.RunHook{Context: m.context(id, ver), PassthroughArgs: nonNil(opts.Args)}
+		if err := t.Plugin.Call(ctx, api.FuncPreRun, in, &out); err != nil {
+			return nil, err
+		}
+		if out.Args != nil {
+			lo.Args = out.Args
+		}
+		if len(out.Env) > 0 {
+			lo.Env = append(lo.Env, out.Env)
+		}
+		for _, p := range out.Paths {
+			r, err := m.real(id, p)
+			if err != nil {
+				return nil, err
+			}
+			lo.Paths = append(lo.Paths, r)
+		}
+	}
+	plan, err := launch.NewPlan(m.Store, id, ver, lo)
+	if err == nil {
+		launch.TouchUsed(m.Store, id, ver)
+	}
+	return plan, err
+}
+
+type hintErr struct {
+	err  error
+	hint string
+}
+
+func (e *hintErr) Error() string { return e.err.Error() }
+func (e *hintErr) Unwrap() error { return e.err }
+
+// Hint returns the hint.
+func (e *hintErr) Hint() string { return e.hint }
+
+// LastUsed returns when a version was last run, or installed if it never ran.
+func (m *Manager) LastUsed(id, ver string) time.Time {
+	if fi, err := os.Stat(launch.UsedMarker(m.Store, id, ver)); err == nil {
+		return fi.ModTime()
+	}
+	man, err := m.Store.ReadManifest(id)
+	if err == nil {
+		if iv, ok := man.InstalledVersions[ver]; ok {
+			return iv.InstalledAt
+		}
+	}
+	return time.Time{}
+}
