@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"github.com/tote-dev/tote/internal/cli"
+	_ "github.com/tote-dev/tote/internal/cli/plugincmd"
+	_ "github.com/tote-dev/tote/plugins/all"
 )
 
 func main() { os.Exit(cli.Main()) }

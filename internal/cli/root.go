@@ -157,3 +157,10 @@ Environment:
 // subcommands are the constructors of tote's commands, registered by the
 // files that define them.
 var subcommands []func(*Factory) *cobra.Command
+
+// RegisterCommand adds a top-level command built by constructor. Packages
+// whose commands depend on cli (such as plugincmd) register themselves from
+// init, and main imports them.
+func RegisterCommand(constructor func(*Factory) *cobra.Command) {
+	subcommands = append(subcommands, constructor)
+}

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
 // Plugin is a loaded tool plugin: a WASM plugin in the runtime, or a native
@@ -36,32 +36,18 @@ type Plugin interface {
 
 var _ Plugin = (*runtime.Plugin)(nil)
 
-// Builtin is a plugin compiled into tote.
+// Builtin is a plugin compiled into tote: one core Table served natively,
+// with an optional WASM build of the same core.
 type Builtin struct {
 	// ID is the tool id, such as "node".
 	ID string
 	// Version identifies the built-in's logic (used as the cache digest).
 	Version string
-	// New returns the native plugin; env and config are what a WASM plugin
-	// would get as injected config.
-	New func(host Host) Plugin
+	// Table is the core's contract functions.
+	Table pluginhost.Table
 	// Wasm returns the built-in's WASM build, for "builtin+wasm" locators;
 	// nil when it has none.
 	Wasm func() ([]byte, error)
-}
-
-// Host is what the host gives a native built-in: the same services a WASM
-// plugin reaches through host functions.
-type Host struct {
-	Env        api.HostEnvironment
-	ToolID     string
-	ToolConfig map[string]any
-	// Fetch performs an HTTP GET through the host (url-rewrites applied).
-	Fetch func(ctx context.Context, url string) (status int, body []byte, err error)
-	// VirtualPaths maps virtual mount points to real directories.
-	VirtualPaths map[string]string
-	// Log writes plugin log lines.
-	Log func(level, msg string)
 }
 
 // Tool is a tool whose plugin is loaded.
@@ -143,7 +129,7 @@ func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
 	var p Plugin
 	switch src.kind {
 	case "builtin":
-		p = m.Builtins[src.path].New(m.nativeHost(id, table))
+		p = &pluginhost.Native{PluginID: id, Table: m.Builtins[src.path].Table, Host: m.nativeHost(id, table)}
 	case "builtin+wasm", "file":
 		var wasm []byte
 		if src.kind == "file" {
@@ -203,31 +189,6 @@ func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
 	}
 	m.tools[id] = t
 	return t, nil
-}
-
-// nativeHost builds the services a native built-in gets.
-func (m *Manager) nativeHost(id string, table config.ToolTable) Host {
-	return Host{
-		Env:          m.Env,
-		ToolID:       id,
-		ToolConfig:   pluginConfig(table),
-		VirtualPaths: m.mounts.Map(),
-		Fetch: func(ctx context.Context, url string) (int, []byte, error) {
-			url = m.Config.Settings().RewriteURL(url)
-			req, err := newGet(ctx, url)
-			if err != nil {
-				return 0, nil, err
-			}
-			resp, err := m.HTTP.Do(req)
-			if err != nil {
-				return 0, nil, fmt.Errorf("fetch %s: %w", url, err)
-			}
-			defer resp.Body.Close()
-			body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-			return resp.StatusCode, body, err
-		},
-		Log: func(level, msg string) { m.Logger.Debug(msg, "plugin", id, "level", level) },
-	}
 }
 
 // IsNotFound reports whether err means a file does not exist.

@@ -28,3 +28,5 @@ Extism ABI. Plugins written in Go use the tote SDK and are built with a plain
 	cmd.AddCommand(newCmdInspect(f, nil))
 	return cmd
 }
+
+func init() { cli.RegisterCommand(NewCmdPlugin) }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/tote-dev/tote/internal/testutil/mirror"
+)
+
+// A MirrorBuilder writes one upstream's layout under root and returns the
+// upstream URL prefixes it serves, each mapped to the sub-path of root that
+// holds it (e.g. "https://nodejs.org/dist/" → "node/dist/").
+type MirrorBuilder func(root string) (map[string]string, error)
+
+// builtinMirrors are registered by builtin_<tool>_test.go files.
+var builtinMirrors []MirrorBuilder
+
+// TestBuiltinScripts drives the real tote binary through the built-in
+// plugins (testdata/builtins/*.txtar) against one local mirror that serves
+// every upstream layout, reached through url-rewrites.
+func TestBuiltinScripts(t *testing.T) {
+	if len(builtinMirrors) == 0 {
+		t.Skip("no built-in mirrors registered")
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/builtins",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			root := filepath.Join(env.WorkDir, "..", "mirror-"+filepath.Base(env.WorkDir))
+			rewrites := map[string]string{}
+			for _, b := range builtinMirrors {
+				ups, err := b(root)
+				if err != nil {
+					return err
+				}
+				for k, v := range ups {
+					rewrites[k] = v
+				}
+			}
+			srv, err := mirror.Start(root)
+			if err != nil {
+				return err
+			}
+			env.Defer(func() { srv.Close() })
+			home := filepath.Join(env.WorkDir, ".tote")
+			if err := os.MkdirAll(home, 0o755); err != nil {
+				return err
+			}
+			var keys []string
+			for k := range rewrites {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var sb strings.Builder
+			sb.WriteString("[settings.url-rewrites]\n")
+			for _, k := range keys {
+				fmt.Fprintf(&sb, "%q = %q\n", "^"+regexp.QuoteMeta(k), srv.URL+"/"+strings.TrimPrefix(rewrites[k], "/"))
+			}
+			if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(sb.String()), 0o644); err != nil {
+				return err
+			}
+			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("TOTE_HOME", home)
+			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("MIRROR_URL", srv.URL)
+			env.Setenv("MIRROR_ROOT", root)
+			env.Values["mirror"] = srv
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"mirror-fault":    cmdMirrorFault,
+			"mirror-requests": cmdMirrorRequests,
+		},
+	})
+}

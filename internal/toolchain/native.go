@@ -1,0 +1,121 @@
+package toolchain
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/plugins/pluginhost"
+)
+
+// nativeHost serves a native built-in the way the runtime's host functions
+// serve a WASM plugin: the same rewrites, the same exec grant.
+type nativeHost struct {
+	m         *Manager
+	id        string
+	config    []byte
+	allowExec bool
+}
+
+var _ pluginhost.Host = (*nativeHost)(nil)
+
+func (m *Manager) nativeHost(id string, table config.ToolTable) *nativeHost {
+	cfg, err := json.Marshal(pluginConfig(table))
+	if err != nil || len(pluginConfig(table)) == 0 {
+		cfg = []byte("{}")
+	}
+	return &nativeHost{m: m, id: id, config: cfg, allowExec: granted(table, "exec")}
+}
+
+func (h *nativeHost) Env() api.HostEnvironment { return h.m.Env }
+func (h *nativeHost) ToolID() string           { return h.id }
+func (h *nativeHost) ToolConfig() []byte       { return h.config }
+func (h *nativeHost) GetEnv(name string) string {
+	return os.Getenv(name)
+}
+
+func (h *nativeHost) Log(level api.LogTarget, msg string) {
+	l := h.m.Logger.With("plugin", h.id)
+	switch level {
+	case api.LogError:
+		l.Error(msg)
+	case api.LogWarn:
+		l.Warn(msg)
+	case api.LogInfo:
+		l.Info(msg)
+	default:
+		l.Debug(msg)
+	}
+}
+
+// Fetch GETs url after url-rewrites, bounded to 256 MiB.
+func (h *nativeHost) Fetch(url string) ([]byte, error) {
+	url = h.m.Config.Settings().RewriteURL(url)
+	// The contract's Fetch has no context; an interrupt ends the process.
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := h.m.HTTP.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, pluginhost.Errorf("fetch %s: HTTP status %d", url, resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", url, err)
+	}
+	return body, nil
+}
+
+// Exec runs a command when [tools.<id>] permissions grants "exec".
+func (h *nativeHost) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+	if !h.allowExec {
+		return api.ExecCommandOutput{}, fmt.Errorf("%s: exec_command is not granted to %s; add permissions = [\"exec\"] under [tools.%s]", api.PermissionDenied, h.id, h.id)
+	}
+	cmd := exec.Command(in.Command, in.Args...)
+	if in.Cwd != nil {
+		dir, err := h.m.real(h.id, in.Cwd.Path)
+		if err != nil {
+			return api.ExecCommandOutput{}, err
+		}
+		cmd.Dir = dir
+	}
+	env := os.Environ()
+	for k, v := range in.Env {
+		switch {
+		case strings.HasSuffix(k, "!"):
+			env = append(env, strings.TrimSuffix(k, "!")+"=")
+		case strings.HasSuffix(k, "?"):
+			if _, ok := os.LookupEnv(strings.TrimSuffix(k, "?")); !ok {
+				env = append(env, strings.TrimSuffix(k, "?")+"="+v)
+			}
+		default:
+			env = append(env, k+"="+v)
+		}
+	}
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if in.Stream {
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	}
+	err := cmd.Run()
+	out := api.ExecCommandOutput{Command: in.Command, Stdout: stdout.String(), Stderr: stderr.String(), Streamed: in.Stream}
+	if ee, ok := err.(*exec.ExitError); ok {
+		out.ExitCode = ee.ExitCode()
+		return out, nil
+	}
+	return out, err
+}

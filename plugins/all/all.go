@@ -1,0 +1,9 @@
+// Package all compiles every built-in plugin into tote: each native adapter
+// registers itself in init, and importing this package (blank) picks them
+// all up.
+package all
+
+import (
+	// Built-in tool plugins; keep one line per plugin, sorted.
+	_ "github.com/tote-dev/tote/plugins/pluginhost"
+)

@@ -1,0 +1,147 @@
+// Package pluginhost is the seam between a built-in plugin's core and its two
+// adapters. A core is plain Go over the api types and the small Host
+// interface below; the native adapter (compiled into tote) and the WASM
+// adapter (built with the SDK) both drive the same Table, so both answer
+// every contract function with the same JSON.
+package pluginhost
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/tote-dev/tote/api"
+)
+
+// Host is what a built-in core may ask of its host: the same services a
+// WASM plugin reaches through host functions.
+type Host interface {
+	// Env describes the machine the tool is for.
+	Env() api.HostEnvironment
+	// ToolID is the id the tool is configured under.
+	ToolID() string
+	// ToolConfig is the JSON of the tool's [tools.<id>] table ("{}" when empty).
+	ToolConfig() []byte
+	// Fetch GETs a URL (url-rewrites applied by the host) and returns the
+	// body; a non-2xx status is an error naming the URL and status.
+	Fetch(url string) ([]byte, error)
+	// Exec runs a command through the host (when granted).
+	Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error)
+	// GetEnv reads an environment variable.
+	GetEnv(name string) string
+	// Log writes a message at a level (trace, debug, info, warn, error).
+	Log(level api.LogTarget, msg string)
+}
+
+// Func is one contract function: JSON in, JSON out.
+type Func func(h Host, in []byte) ([]byte, error)
+
+// Table maps contract function names to their implementations.
+type Table map[string]Func
+
+// Names returns the table's function names, sorted.
+func (t Table) Names() []string {
+	names := make([]string, 0, len(t))
+	for n := range t {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Handle adapts a typed core function to a Func. Empty input decodes as the
+// zero value; a nil output type (struct{}) encodes as "{}" like the SDK.
+func Handle[I, O any](fn func(Host, I) (O, error)) Func {
+	return func(h Host, in []byte) ([]byte, error) {
+		var input I
+		if len(bytes.TrimSpace(in)) > 0 {
+			if err := json.Unmarshal(in, &input); err != nil {
+				return nil, fmt.Errorf("invalid input: %w", err)
+			}
+		}
+		out, err := fn(h, input)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(out)
+	}
+}
+
+// Error is a core's error for the user; adapters pass its message through
+// unchanged so that native and WASM builds report the same text.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// Errorf makes an *Error.
+func Errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(format, args...)} }
+
+// Native runs a Table inside tote: the native adapter of a built-in.
+type Native struct {
+	// PluginID names the plugin in errors.
+	PluginID string
+	// Table is the core's functions.
+	Table Table
+	// Host serves the core.
+	Host Host
+}
+
+// CallError is a failed native call, worded like the runtime's errors.
+type CallError struct {
+	PluginID, Function, Message string
+}
+
+func (e *CallError) Error() string {
+	return fmt.Sprintf("plugin %q function %s: %s", e.PluginID, e.Function, e.Message)
+}
+
+// ID returns the plugin id.
+func (n *Native) ID() string { return n.PluginID }
+
+// HasFunction reports whether the core implements fn.
+func (n *Native) HasFunction(fn string) bool { _, ok := n.Table[fn]; return ok }
+
+// CallRaw runs fn on JSON input and returns its JSON output.
+func (n *Native) CallRaw(ctx context.Context, fn string, in []byte) ([]byte, error) {
+	f, ok := n.Table[fn]
+	if !ok {
+		return nil, &CallError{n.PluginID, fn, "the plugin does not export this function"}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &CallError{n.PluginID, fn, err.Error()}
+	}
+	out, err := f(n.Host, in)
+	if err != nil {
+		return nil, &CallError{n.PluginID, fn, err.Error()}
+	}
+	return out, nil
+}
+
+// Call marshals in, runs fn and decodes the output into out (when non-nil),
+// exactly as a WASM call would.
+func (n *Native) Call(ctx context.Context, fn string, in, out any) error {
+	var raw []byte
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("plugin %q function %s: encode input: %w", n.PluginID, fn, err)
+		}
+		raw = b
+	}
+	res, err := n.CallRaw(ctx, fn, raw)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(res, out); err != nil {
+		return &CallError{n.PluginID, fn, "invalid output: " + err.Error()}
+	}
+	return nil
+}
+
+// Close does nothing: a native plugin holds no resources.
+func (n *Native) Close(ctx context.Context) error { return nil }
