@@ -94,6 +94,7 @@ demo = "file://%s"
 	env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
 	env.Setenv("TOTE_HOME", home)
 	env.Setenv("HOME", env.WorkDir)
+	env.Setenv("DEMO_WASM", wasm)
 	env.Setenv("MIRROR_URL", srv.URL)
 	env.Setenv("MIRROR_ROOT", root)
 	env.Setenv("TOTE_LOG", "warn")

@@ -137,8 +137,8 @@ func TestParseFull(t *testing.T) {
 	if len(s.URLRewrites) != 2 {
 		t.Fatalf("URLRewrites = %v", s.URLRewrites)
 	}
-	if s.URLRewrites[0].Pattern.String() != `^https://nodejs\.org/dist/(.*)$` || s.URLRewrites[0].Source != path+":64" ||
-		s.URLRewrites[1].Source != path+":65" {
+	if s.URLRewrites[0].Pattern.String() != `^https://nodejs\.org/dist/(.*)$` || s.URLRewrites[0].Source != path+":51" ||
+		s.URLRewrites[1].Source != path+":52" {
 		t.Errorf("URLRewrites order/source = %q %q, %q %q", s.URLRewrites[0].Pattern, s.URLRewrites[0].Source,
 			s.URLRewrites[1].Pattern, s.URLRewrites[1].Source)
 	}

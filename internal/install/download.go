@@ -97,6 +97,7 @@ type HTTPStatusError struct {
 	Status     string
 }
 
+// Error returns the message.
 func (e *HTTPStatusError) Error() string {
 	return fmt.Sprintf("download %s: %s", e.URL, e.Status)
 }

@@ -46,6 +46,7 @@ type UnsafeEntryError struct {
 	Reason string
 }
 
+// Error returns the message.
 func (e *UnsafeEntryError) Error() string {
 	return fmt.Sprintf("archive %s: entry %q %s", e.Archive, e.Entry, e.Reason)
 }

@@ -28,6 +28,7 @@ type ChecksumMismatchError struct {
 	Expected, Actual string
 }
 
+// Error returns the message.
 func (e *ChecksumMismatchError) Error() string {
 	what := e.URL
 	if what == "" {
@@ -48,6 +49,7 @@ type SignatureError struct {
 	Err error
 }
 
+// Error returns the message.
 func (e *SignatureError) Error() string {
 	what := e.URL
 	if what == "" {
@@ -56,6 +58,7 @@ func (e *SignatureError) Error() string {
 	return fmt.Sprintf("minisign signature check failed for %s (signature %s, key %s): %v", what, e.SigFile, e.PublicKey, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *SignatureError) Unwrap() error { return e.Err }
 
 // Verify checks file against want. For sha256 and sha512 it hashes the file

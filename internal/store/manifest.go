@@ -81,10 +81,12 @@ type CorruptManifestError struct {
 	Err error
 }
 
+// Error returns the message.
 func (e *CorruptManifestError) Error() string {
 	return fmt.Sprintf("tool manifest %s is corrupt: %v (hint: fix it, or delete it and reinstall the tool)", e.Path, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *CorruptManifestError) Unwrap() error { return e.Err }
 
 // ReadManifest reads tools/<id>/manifest.json. A missing file is an empty

@@ -110,11 +110,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	fi, err := os.Stat(file)
+	if err == nil && fi.IsDir() {
+		// A directory URL (such as go.dev's "/dl/?mode=json") serves the
+		// directory's index file, as web servers do; never a listing.
+		file, fi, err = dirIndex(file)
+	}
 	if err != nil || fi.IsDir() {
 		http.NotFound(w, r)
 		return
 	}
 	http.ServeFile(w, r, file)
+}
+
+// dirIndex returns the index file of dir: index.json or index.html.
+func dirIndex(dir string) (string, os.FileInfo, error) {
+	var err error
+	for _, name := range []string{"index.json", "index.html"} {
+		var fi os.FileInfo
+		p := filepath.Join(dir, name)
+		if fi, err = os.Stat(p); err == nil {
+			return p, fi, nil
+		}
+	}
+	return "", nil, err
 }
 
 // dropHalf announces the whole length, writes half, and closes the
