@@ -183,11 +183,17 @@ func (e *ParseError) Error() string {
 
 // Locator kinds.
 const (
-	LocatorFile     = "file"
-	LocatorHTTPS    = "https"
-	LocatorGitHub   = "github"
+	// LocatorFile is file://PATH (relative to the declaring file) or an
+	// absolute path.
+	LocatorFile = "file"
+	// LocatorHTTPS is https://URL (or http://URL); not supported yet.
+	LocatorHTTPS = "https"
+	// LocatorGitHub is github://owner/repo[@tag]; not supported yet.
+	LocatorGitHub = "github"
+	// LocatorRegistry is registry://REF; not supported yet.
 	LocatorRegistry = "registry"
-	LocatorBuiltin  = "builtin"
+	// LocatorBuiltin is builtin://NAME, a plugin compiled into tote.
+	LocatorBuiltin = "builtin"
 )
 
 // Locator says where a plugin comes from.

@@ -46,7 +46,8 @@ func (p *Plugin) hostFunctions() []extism.HostFunction {
 // define wraps fn as an Extism host function taking nParams memory offsets
 // and returning one when result is set. A failure, or a panic inside fn, is
 // turned into a *hostError that aborts the guest call; the runtime then
-// reports it with the plugin id and function and discards the instance.
+// reports it with the plugin id and function and discards the instance. A
+// denied call under LoadOptions.SoftDeny returns to the guest instead.
 func (p *Plugin) define(name string, nParams int, result bool, fn hostFunc) extism.HostFunction {
 	params := make([]extism.ValueType, nParams)
 	for i := range params {
@@ -58,9 +59,27 @@ func (p *Plugin) define(name string, nParams int, result bool, fn hostFunc) exti
 	}
 	return extism.NewHostFunctionWithStack(name, func(ctx context.Context, cp *extism.CurrentPlugin, stack []uint64) {
 		args := append([]uint64(nil), stack[:nParams]...)
-		res, err := p.runHost(&hostCall{ctx: ctx, cp: cp, fn: name}, args, fn)
+		hc := &hostCall{ctx: ctx, cp: cp, fn: name}
+		res, err := p.runHost(hc, args, fn)
 		if err != nil {
-			panic(err)
+			var he *hostError
+			if !errors.As(err, &he) || !he.denied {
+				panic(err)
+			}
+			if p.onDenied != nil {
+				p.onDenied(name, he.Error())
+			}
+			if !p.softDeny {
+				panic(err)
+			}
+			res = 0
+			if result {
+				off, werr := hc.writeJSON(map[string]string{"error": he.Error()})
+				if werr != nil {
+					panic(&hostError{function: name, err: werr})
+				}
+				res = off
+			}
 		}
 		if result {
 			stack[0] = res

@@ -48,6 +48,8 @@ type Plugin struct {
 	allowExec   bool
 	allowEnvR   bool
 	allowEnvW   bool
+	softDeny    bool
+	onDenied    func(function, message string)
 	httpClient  *http.Client
 	rewrite     func(string) string
 	configKeys  map[string]string
@@ -80,6 +82,8 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string) (*Plugin
 		allowExec:   opts.AllowExec,
 		allowEnvR:   opts.AllowEnvRead == nil || *opts.AllowEnvRead,
 		allowEnvW:   opts.AllowEnvWrite,
+		softDeny:    opts.SoftDeny,
+		onDenied:    opts.OnDenied,
 		httpClient:  cfg.httpClient,
 		rewrite:     cfg.rewrite,
 		imports:     imports,

@@ -113,6 +113,18 @@ type LoadOptions struct {
 	// HostFunctions are extra host functions, such as the extension
 	// system's subscribe and register_command.
 	HostFunctions []extism.HostFunction
+	// SoftDeny makes a denied host function call return to the guest
+	// instead of failing the whole plugin call: a function with a result
+	// (exec_command, send_request, download_file, get_env_var) returns the
+	// JSON document {"error":"permission-denied: ..."}, and set_env_var
+	// returns without effect. The instance keeps running. Extensions use
+	// it; tool plugins keep the default (the call fails with
+	// KindPermissionDenied).
+	SoftDeny bool
+	// OnDenied, when set, is called with the function name and the message
+	// of every denied host function call, soft or not (for example to log
+	// it, rate-limited).
+	OnDenied func(function, message string)
 }
 
 // Load reads a .wasm file and loads it; see LoadBytes.

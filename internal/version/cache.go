@@ -17,11 +17,16 @@ const DefaultCacheTTL = 12 * time.Hour
 // CachedList is a tool's remote version list as stored on disk
 // (one JSON file per tool).
 type CachedList struct {
-	Versions  []string          `json:"versions"`
-	Latest    string            `json:"latest,omitempty"`
-	Canary    string            `json:"canary,omitempty"`
-	Aliases   map[string]string `json:"aliases,omitempty"`
-	FetchedAt time.Time         `json:"fetched_at"`
+	// Versions are the remote versions (JSON: "versions").
+	Versions []string `json:"versions"`
+	// Latest is the plugin's latest version (JSON: "latest").
+	Latest string `json:"latest,omitempty"`
+	// Canary is the plugin's canary version (JSON: "canary").
+	Canary string `json:"canary,omitempty"`
+	// Aliases are the plugin's aliases (JSON: "aliases").
+	Aliases map[string]string `json:"aliases,omitempty"`
+	// FetchedAt is when the list was fetched (JSON: "fetched_at", RFC 3339).
+	FetchedAt time.Time `json:"fetched_at"`
 }
 
 // Cache stores remote version lists in Dir, one <tool>.json per tool.

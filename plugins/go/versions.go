@@ -168,24 +168,29 @@ func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersions
 	return out, nil
 }
 
-// ResolveVersion rewrites Go's own release names into the plugin's scheme:
-// "go1.22.1" → "1.22.1", "1.21rc2" and "go1.21rc2" → "1.21.0-rc2", and
-// "go1.22" → "1.22" (the newest 1.22.x). Other specs pass unchanged.
+// ResolveVersion rewrites Go's own release names into the plugin's scheme
+// (see fromGoSpec). Other specs pass unchanged.
 func ResolveVersion(h pluginhost.Host, in api.ResolveVersionInput) (api.ResolveVersionOutput, error) {
-	s := strings.TrimSpace(in.Initial)
-	t, prefixed := strings.CutPrefix(s, "go")
-	if !prefixed && (s == "" || s[0] < '0' || s[0] > '9') {
-		return api.ResolveVersionOutput{}, nil
-	}
-	v, ok := SemverFromGo(t)
-	if !ok {
-		return api.ResolveVersionOutput{}, nil
-	}
-	if strings.Contains(v, "-") {
+	if v, ok := fromGoSpec(in.Initial); ok {
 		return api.ResolveVersionOutput{Candidate: v}, nil
 	}
-	if prefixed {
-		return api.ResolveVersionOutput{Candidate: t}, nil
-	}
 	return api.ResolveVersionOutput{}, nil
+}
+
+// fromGoSpec rewrites a spec written in Go's naming: "go1.22.1" → "1.22.1",
+// "1.21rc2" and "go1.21rc2" → "1.21.0-rc2", "go1.22" → "1.22" (the newest
+// 1.22.x). It reports false for anything else, such as "1.22" or "^1.21".
+func fromGoSpec(spec string) (string, bool) {
+	s := strings.TrimSpace(spec)
+	t, prefixed := strings.CutPrefix(s, "go")
+	v, ok := SemverFromGo(t)
+	switch {
+	case !ok:
+		return "", false
+	case strings.Contains(v, "-"):
+		return v, true
+	case prefixed:
+		return t, true
+	}
+	return "", false
 }

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# bench/run.sh — reproduces every figure in BENCHMARKS.md.
+#
+#   bash bench/run.sh            # everything (about 5 minutes on 2 cores)
+#   bash bench/run.sh cli        # only the hyperfine figures
+#   bash bench/run.sh runtime    # only the Go runtime benchmarks
+#
+# It installs what it lacks (hyperfine from Debian, mise from the npm
+# registry), builds tote, tote-shim and a tiny static "noop" tool binary into
+# bench/out/, builds a sandbox ($HOME, $TOTE_HOME, projects) with
+# bench/setup — which serves a local mirror on 127.0.0.1 only while
+# `tote install` runs — links the same binary into mise, and runs hyperfine.
+# After setup nothing touches the network: the mirror is stopped, mise runs
+# with MISE_OFFLINE=1, and the tote plugin file is moved away before any
+# figure is taken (see "hot path" below).
+#
+# Results: bench/out/*.json (hyperfine exports), bench/out/runtime-*.txt (go
+# test -bench output) and bench/out/summary.md (the tables of BENCHMARKS.md,
+# computed by bench/report). Not part of the test suite; .ci/run never calls it.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$ROOT/bench/out
+MISE_VERSION=2026.9.15
+WARMUP=${WARMUP:-20}
+RUNS=${RUNS:-300}
+WHAT=${1:-all}
+mkdir -p "$OUT"
+cd "$ROOT"
+
+log() { printf '\n== %s\n' "$*" >&2; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+need_hyperfine() {
+	command -v hyperfine >/dev/null && return
+	log "installing hyperfine (apt-get)"
+	apt-get install -y hyperfine >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y hyperfine >/dev/null; }
+}
+
+need_mise() {
+	MISE=$OUT/mise/package/bin/mise
+	if [[ -x $MISE ]] && "$MISE" --version 2>/dev/null | grep -q "^$MISE_VERSION "; then
+		return
+	fi
+	log "fetching mise $MISE_VERSION (npm pack @jdxcode/mise-linux-x64)"
+	rm -rf "$OUT/mise" && mkdir -p "$OUT/mise"
+	(cd "$OUT/mise" && npm pack --silent "@jdxcode/mise-linux-x64@$MISE_VERSION" >/dev/null && tar xzf jdxcode-mise-linux-x64-"$MISE_VERSION".tgz)
+	# The tarball holds package/bin/mise, a static Linux x86-64 binary.
+	"$MISE" --version
+}
+
+build() {
+	log "building tote, tote-shim and the noop tool"
+	go build -o "$OUT/tote" ./cmd/tote
+	go build -o "$OUT/tote-shim" ./cmd/tote-shim
+	# The tool that is launched: a static C program that returns 0, so that no
+	# shell or dynamic loader start-up blurs the launchers' figures. A Go
+	# program that does nothing stands in when static linking fails.
+	printf 'int main(void) { return 0; }\n' >"$OUT/noop.c"
+	if gcc -O2 -static -o "$OUT/noop" "$OUT/noop.c" 2>/dev/null; then
+		NOOP_KIND="static C (gcc -O2 -static)"
+	else
+		go build -o "$OUT/noop" ./bench/noop
+		NOOP_KIND="Go (bench/noop; static gcc failed)"
+	fi
+	echo "$NOOP_KIND" >"$OUT/noop.kind"
+}
+
+sandbox() {
+	log "building the sandbox (local mirror on 127.0.0.1 while tote installs)"
+	SB=$OUT/sandbox
+	rm -rf "$SB"
+	go run ./bench/setup -dir "$SB" -tote "$OUT/tote" -exe "$OUT/noop" -tools 20
+
+	# mise: `mise link` only accepts tools mise knows (`demo` is "not found in
+	# mise tool registry"), and reshim makes shims only for tools whose backend
+	# it can name. So the tool is linked as core `node`: a directory whose
+	# bin/node is a hard link to the very file tote installed as bin/demo.
+	mkdir -p "$SB/mise-node/bin" "$SB/mise/data" "$SB/mise/config" "$SB/mise/cache" "$SB/mise/state"
+	ln -f "$SB/home/.tote/tools/demo/1.0.0/bin/demo" "$SB/mise-node/bin/node"
+	mise_env "$MISE" link node@1.0.0 "$SB/mise-node" >/dev/null
+	printf '[tools]\nnode = "1.0"\n' >"$SB/home/proj/mise.toml"
+	(cd "$SB/home/proj" && mise_env "$MISE" trust . >/dev/null && mise_env "$MISE" reshim)
+	test -L "$SB/mise/data/shims/node" || { echo "mise reshim made no node shim" >&2; exit 1; }
+}
+
+# mise_env runs a command with the sandbox's environment (also tote's).
+mise_env() {
+	env HOME="$SB/home" TOTE_HOME="$SB/home/.tote" TOTE_LOG=warn \
+		MISE_DATA_DIR="$SB/mise/data" MISE_CONFIG_DIR="$SB/mise/config" \
+		MISE_CACHE_DIR="$SB/mise/cache" MISE_STATE_DIR="$SB/mise/state" \
+		MISE_OFFLINE=1 MISE_YES=1 \
+		"$@"
+}
+
+# hot_path proves that neither `tote run` nor the shim loads a plugin when
+# the version is installed: the plugin file is moved away (it stays away for
+# every figure), both must still run the tool, and strace, when available,
+# must show no access to any .wasm file nor to the compiled-plugin cache.
+hot_path() {
+	log "hot path: plugin file removed; tote run, the shim, list and status must still work"
+	mv "$SB/plugins/demo.wasm" "$SB/plugins/demo.wasm.away"
+	local proj=$SB/home/proj
+	(cd "$proj" && mise_env "$OUT/tote" run demo -- x && mise_env "$SB/home/.tote/shims/demo" x)
+	(cd "$SB/home/proj20" && mise_env "$OUT/tote" list >/dev/null && mise_env "$OUT/tote" status >/dev/null)
+	# And the proof is not vacuous: a command that needs the plugin fails.
+	if (cd "$proj" && mise_env "$OUT/tote" versions demo >/dev/null 2>&1); then
+		echo "tote versions worked without the plugin file: the hot-path check proves nothing" >&2
+		exit 1
+	fi
+	if command -v strace >/dev/null; then
+		local cmd
+		for cmd in "$OUT/tote run demo" "$SB/home/.tote/shims/demo" "$OUT/tote list" "$OUT/tote status"; do
+			(cd "$SB/home/proj20" && mise_env strace -f -qq -e trace=%file -o "$OUT/strace.log" $cmd >/dev/null)
+			if grep -E '\.wasm|/cache/wasm' "$OUT/strace.log"; then
+				echo "$cmd touched a plugin or the wasm cache" >&2
+				exit 1
+			fi
+			echo "strace: $cmd opened no .wasm file and nothing under cache/wasm" >&2
+		done
+		echo "plugin file removed + strace" >"$OUT/hotpath.kind"
+	else
+		echo "plugin file removed" >"$OUT/hotpath.kind"
+	fi
+}
+
+cli() {
+	need_hyperfine
+	need_mise
+	build
+	sandbox
+	hot_path
+	local proj=$SB/home/proj direct=$SB/home/.tote/tools/demo/1.0.0/bin/demo
+	load >"$OUT/load-cli-before.txt"
+	log "launchers (load $(cat "$OUT/load-cli-before.txt"))"
+	(cd "$proj" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/launch.json" \
+		-n direct "$direct" \
+		-n tote-shim "$SB/home/.tote/shims/demo" \
+		-n "tote run" "$OUT/tote run demo" \
+		-n mise-shim "$SB/mise/data/shims/node" \
+		-n "mise x" "$MISE x -- node")
+	log "list and status with 21 tools pinned and installed"
+	(cd "$SB/home/proj20" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/query.json" \
+		-n "tote-shim (21 pins)" "$SB/home/.tote/shims/demo" \
+		-n "tote list" "$OUT/tote list" \
+		-n "tote status" "$OUT/tote status")
+	load >"$OUT/load-cli-after.txt"
+	mv "$SB/plugins/demo.wasm.away" "$SB/plugins/demo.wasm"
+}
+
+runtime() {
+	load >"$OUT/load-runtime-before.txt"
+	log "runtime benchmarks (load $(cat "$OUT/load-runtime-before.txt"))"
+	go test -run '^$' -bench . -benchtime 20x -count 3 ./internal/runtime/ | tee "$OUT/runtime-20x.txt"
+	go test -run '^$' -bench 'CallJSON' -benchtime 2000x -count 3 ./internal/runtime/ | tee "$OUT/runtime-2000x.txt"
+	load >"$OUT/load-runtime-after.txt"
+}
+
+case $WHAT in
+all) cli; runtime ;;
+cli) cli ;;
+runtime) runtime ;;
+*) echo "usage: bash bench/run.sh [all|cli|runtime]" >&2; exit 2 ;;
+esac
+
+log "report"
+go run ./bench/report -out "$OUT" | tee "$OUT/summary.md"

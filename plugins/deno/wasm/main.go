@@ -1,0 +1,30 @@
+//go:build wasip1
+
+// Command wasm is the Deno plugin's WASM build: every export serves the
+// core's Table through wasmhost.
+package main
+
+import (
+	"github.com/tote-dev/tote/plugins/deno"
+	"github.com/tote-dev/tote/plugins/internal/wasmhost"
+)
+
+//go:wasmexport register_tool
+func registerTool() int32 { return wasmhost.Serve(deno.Table, "register_tool") }
+
+//go:wasmexport load_versions
+func loadVersions() int32 { return wasmhost.Serve(deno.Table, "load_versions") }
+
+//go:wasmexport download_prebuilt
+func downloadPrebuilt() int32 { return wasmhost.Serve(deno.Table, "download_prebuilt") }
+
+//go:wasmexport locate_executables
+func locateExecutables() int32 { return wasmhost.Serve(deno.Table, "locate_executables") }
+
+//go:wasmexport detect_version_files
+func detectVersionFiles() int32 { return wasmhost.Serve(deno.Table, "detect_version_files") }
+
+//go:wasmexport parse_version_file
+func parseVersionFile() int32 { return wasmhost.Serve(deno.Table, "parse_version_file") }
+
+func main() {}

@@ -1,0 +1,13 @@
+// Package native compiles the Go plugin into tote: importing it registers
+// the built-in "go" tool.
+package native
+
+import (
+	"github.com/tote-dev/tote/internal/cli"
+	"github.com/tote-dev/tote/internal/toolchain"
+	golang "github.com/tote-dev/tote/plugins/go"
+)
+
+func init() {
+	cli.RegisterBuiltin(toolchain.Builtin{ID: "go", Version: golang.Version, Table: golang.Table})
+}

@@ -1,0 +1,13 @@
+// Package native compiles the Node.js plugin into tote: importing it
+// registers the built-in "node".
+package native
+
+import (
+	"github.com/tote-dev/tote/internal/cli"
+	"github.com/tote-dev/tote/internal/toolchain"
+	"github.com/tote-dev/tote/plugins/node"
+)
+
+func init() {
+	cli.RegisterBuiltin(toolchain.Builtin{ID: "node", Version: node.Version, Table: node.Table})
+}

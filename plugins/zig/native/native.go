@@ -1,0 +1,13 @@
+// Package native compiles the Zig plugin into tote: importing it registers
+// the built-in "zig" tool.
+package native
+
+import (
+	"github.com/tote-dev/tote/internal/cli"
+	"github.com/tote-dev/tote/internal/toolchain"
+	"github.com/tote-dev/tote/plugins/zig"
+)
+
+func init() {
+	cli.RegisterBuiltin(toolchain.Builtin{ID: "zig", Version: zig.Version, Table: zig.Table})
+}
