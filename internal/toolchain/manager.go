@@ -115,33 +115,14 @@ func (m *Manager) Close(ctx context.Context) error {
 	return nil
 }
 
-// virtual maps a host path into the plugin's view; paths outside the mounts
-// are passed as they are (the plugin cannot open them anyway).
+// virtual maps a host path into the plugin's view, with the mount's
+// prefixes; paths outside the mounts are passed as they are (the plugin
+// cannot open them anyway).
 func (m *Manager) virtual(real string) api.VirtualPath {
-	if v, ok := m.mounts.ToVirtual(real); ok {
-		return api.VirtualPath{Path: v, VirtualPrefix: prefixOf(v), RealPrefix: m.realPrefix(prefixOf(v))}
+	if v, ok := m.mounts.VirtualPath(real); ok {
+		return v
 	}
 	return api.NewVirtualPath(real)
-}
-
-func prefixOf(v string) string {
-	for _, p := range []string{api.VirtualProto, api.VirtualUserHome, api.VirtualCwd, api.VirtualTemp} {
-		if v == p || len(v) > len(p) && v[:len(p)+1] == p+"/" {
-			return p
-		}
-	}
-	return ""
-}
-
-func (m *Manager) realPrefix(virtual string) string {
-	if virtual == "" {
-		return ""
-	}
-	r, err := m.mounts.ToReal(virtual)
-	if err != nil {
-		return ""
-	}
-	return r
 }
 
 // real maps a plugin path back to the host; a path outside every mount is an

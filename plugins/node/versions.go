@@ -1,54 +1,12 @@
 package node
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 	"github.com/tote-dev/tote/sdk"
 )
-
-// Release is one entry of the release index (index.json). Only the fields
-// the plugin uses are decoded; the index has more (date, npm, v8, …).
-type Release struct {
-	// Version is the version with its "v", such as "v20.11.1".
-	Version string `json:"version"`
-	// LTS is the LTS codename ("Iron"), or "" when the release is not LTS
-	// (the index writes false).
-	LTS LTSName `json:"lts"`
-}
-
-// LTSName is the index's "lts" field: false or a codename string.
-type LTSName string
-
-// UnmarshalJSON accepts false (no LTS), null or a codename.
-func (n *LTSName) UnmarshalJSON(b []byte) error {
-	switch {
-	case bytes.Equal(b, []byte("false")), bytes.Equal(b, []byte("null")):
-		*n = ""
-		return nil
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*n = LTSName(s)
-		return nil
-	}
-	return fmt.Errorf("lts: want false or a codename, got %s", b)
-}
-
-// ParseIndex decodes a release index (the body of index.json).
-func ParseIndex(body []byte) ([]Release, error) {
-	var rel []Release
-	if err := json.Unmarshal(body, &rel); err != nil {
-		return nil, err
-	}
-	return rel, nil
-}
 
 // Versions turns releases into load_versions' answer: every version
 // without its "v", in index order (newest first); latest is the highest
@@ -57,34 +15,83 @@ func ParseIndex(body []byte) ([]Release, error) {
 // names latest.
 func Versions(rel []Release) api.LoadVersionsOutput {
 	out := api.LoadVersionsOutput{Versions: make([]string, 0, len(rel)), Aliases: map[string]string{}}
-	var stable string
+	var latest, stable parsedVersion
+	lines := map[string]parsedVersion{}
 	for _, r := range rel {
 		v := strings.TrimPrefix(strings.TrimSpace(r.Version), "v")
 		if v == "" {
 			continue
 		}
 		out.Versions = append(out.Versions, v)
-		if out.Latest == "" || sdk.CompareVersions(v, out.Latest) > 0 {
-			out.Latest = v
+		pv := parseVersion(v)
+		if latest.s == "" || pv.compare(latest) > 0 {
+			latest = pv
 		}
 		if r.LTS == "" {
 			continue
 		}
-		if stable == "" || sdk.CompareVersions(v, stable) > 0 {
-			stable = v
+		if stable.s == "" || pv.compare(stable) > 0 {
+			stable = pv
 		}
-		name := strings.ToLower(string(r.LTS))
-		if cur, ok := out.Aliases[name]; !ok || sdk.CompareVersions(v, cur) > 0 {
-			out.Aliases[name] = v
+		name := strings.ToLower(r.LTS)
+		if cur, ok := lines[name]; !ok || pv.compare(cur) > 0 {
+			lines[name] = pv
 		}
 	}
-	if out.Latest != "" {
-		out.Aliases["latest"] = out.Latest
+	for name, pv := range lines {
+		out.Aliases[name] = pv.s
 	}
-	if stable != "" {
-		out.Aliases["stable"] = stable
+	if latest.s != "" {
+		out.Latest = latest.s
+		out.Aliases["latest"] = latest.s
+	}
+	if stable.s != "" {
+		out.Aliases["stable"] = stable.s
 	}
 	return out
+}
+
+// parsedVersion is a version parsed once for comparisons: Node.js
+// versions are plain major.minor.patch, compared as numbers; anything else
+// falls back to the SDK's semantic-version order.
+type parsedVersion struct {
+	s     string
+	num   [3]uint64
+	plain bool
+}
+
+func parseVersion(s string) parsedVersion {
+	pv := parsedVersion{s: s}
+	part, digits := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9' && digits < 19:
+			pv.num[part] = pv.num[part]*10 + uint64(c-'0')
+			digits++
+		case c == '.' && digits > 0 && part < 2:
+			part, digits = part+1, 0
+		default:
+			return parsedVersion{s: s}
+		}
+	}
+	pv.plain = part == 2 && digits > 0
+	return pv
+}
+
+func (a parsedVersion) compare(b parsedVersion) int {
+	if !a.plain || !b.plain {
+		return sdk.CompareVersions(a.s, b.s)
+	}
+	for i := range a.num {
+		if a.num[i] != b.num[i] {
+			if a.num[i] < b.num[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
 }
 
 // LoadVersions reads the release index.

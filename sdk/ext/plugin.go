@@ -43,15 +43,15 @@ type Capability = api.Capability
 // unless the user denies them; the others must be granted in
 // [extensions.<id>] permissions.
 const (
-	EventBus  = api.CapEventBus
-	Command   = api.CapCommand
+	EventBus   = api.CapEventBus
+	Command    = api.CapCommand
 	ConfigRead = api.CapConfig
-	DataDir   = api.CapDataDir
-	Network   = api.CapNetwork
-	Exec      = api.CapExec
-	EnvRead   = api.CapEnvRead
-	EnvWrite  = api.CapEnvWrite
-	ToolsRead = api.CapToolsRead
+	DataDir    = api.CapDataDir
+	Network    = api.CapNetwork
+	Exec       = api.CapExec
+	EnvRead    = api.CapEnvRead
+	EnvWrite   = api.CapEnvWrite
+	ToolsRead  = api.CapToolsRead
 )
 
 // EnableReason says why OnEnable runs.

@@ -210,9 +210,10 @@ func call(fn string, send func([]byte) []byte, in, out any) error {
 }
 
 // ListTools returns the installed tools and their versions, through the
-// host's list_tools function. It needs the tools-read capability; without
-// it the error matches [ErrPermissionDenied].
-func ListTools() (map[string][]string, error) { return current.listTools() }
+// host's list_tools function. It works during OnEnable and afterwards, in
+// handlers that kept c. It needs the tools-read capability; without it the
+// error matches [ErrPermissionDenied].
+func (c *Context) ListTools() (map[string][]string, error) { return c.rt.listTools() }
 
 func (rt *runtime) listTools() (map[string][]string, error) {
 	var out api.ListToolsOutput

@@ -101,13 +101,12 @@ func Build(dir string) ([]byte, error) {
 				return nil, fmt.Errorf("%s: %q does not follow a tarball", Sample, strings.TrimSpace(line))
 			}
 			pending--
-			fallthrough
-		case shasumRE.MatchString(line):
-			m := shasumRE.FindStringSubmatch(line)
-			line = fmt.Sprintf(`%s"shasum": "%s"%s`, m[1], sum, m[2])
-		case sizeRE.MatchString(line):
-			m := sizeRE.FindStringSubmatch(line)
-			line = fmt.Sprintf(`%s"size": "%d"%s`, m[1], size, m[2])
+			if m := shasumRE.FindStringSubmatch(line); m != nil {
+				line = fmt.Sprintf(`%s"shasum": "%s"%s`, m[1], sum, m[2])
+			} else {
+				m := sizeRE.FindStringSubmatch(line)
+				line = fmt.Sprintf(`%s"size": "%d"%s`, m[1], size, m[2])
+			}
 		}
 		out.WriteString(line + "\n")
 	}
