@@ -29,6 +29,7 @@ func SetPin(path, tool, spec string) error {
 	if !utf8.ValidString(spec) {
 		return fmt.Errorf("pin %s in %s: version spec %q is not valid UTF-8", tool, path, spec)
 	}
+	defer lockDir(filepath.Dir(path))()
 	target, data, mode, err := readForEdit(path)
 	if err != nil {
 		return err
@@ -52,6 +53,7 @@ func SetPin(path, tool, spec string) error {
 // file is not an error. Like [SetPin], it refuses a file that does not
 // parse and writes atomically.
 func RemovePin(path, tool string) (bool, error) {
+	defer lockDir(filepath.Dir(path))()
 	target, data, mode, err := readForEdit(path)
 	if err != nil {
 		return false, err

@@ -2,9 +2,11 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -201,5 +203,30 @@ func TestPinRoundTripThroughLoad(t *testing.T) {
 	}
 	if p, f, _ := c.Pin("go"); p.Spec != "1.22" || f.Path != filepath.Join(proj, FileName) {
 		t.Errorf("after RemovePin, Pin(go) = %+v in %s; want the project's 1.22", p, f.Path)
+	}
+}
+
+// TestConcurrentPinsLoseNothing: 16 goroutines pin 16 different tools in
+// one file at once; every pin survives.
+func TestConcurrentPinsLoseNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".prototools")
+	if err := os.WriteFile(path, []byte("# shared\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			if err := SetPin(path, fmt.Sprintf("tool%02d", i), fmt.Sprintf("1.%d", i)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	f, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Pins) != 16 {
+		t.Fatalf("%d pins survived, want 16:\n%v", len(f.Pins), f.Pins)
 	}
 }

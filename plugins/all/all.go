@@ -5,6 +5,8 @@ package all
 
 import (
 	// Built-in tool plugins; keep one line per plugin, sorted.
+	_ "github.com/tote-dev/tote/plugins/bun/native"
+	_ "github.com/tote-dev/tote/plugins/deno/native"
 	_ "github.com/tote-dev/tote/plugins/go/native"
 	_ "github.com/tote-dev/tote/plugins/node/native"
 	_ "github.com/tote-dev/tote/plugins/pluginhost"

@@ -70,7 +70,7 @@ func TestConformance(t *testing.T) {
 		ID:         "deno",
 		Table:      deno.Table,
 		WasmDir:    filepath.Join("wasm"),
-		MirrorRoot: root,
+		MirrorRoot: filepath.Join(root, "deno"),
 		Upstreams:  denotest.Upstreams,
 		Cases:      cases,
 	})

@@ -210,9 +210,9 @@ func TestParseShasumsReal(t *testing.T) {
 func TestDownloadPrebuilt(t *testing.T) {
 	const base = "https://nodejs.org/download/release/"
 	urls := map[string][]byte{
-		base + "v22.12.0/SHASUMS256.txt":                                     readTestdata(t, "SHASUMS256-v22.12.0.txt"),
-		base + "v14.1.0/SHASUMS256.txt":                                      readTestdata(t, "SHASUMS256-v14.1.0.txt"),
-		"https://mirror.example/node/v22.12.0/SHASUMS256.txt":                readTestdata(t, "SHASUMS256-v22.12.0.txt"),
+		base + "v22.12.0/SHASUMS256.txt":                                                readTestdata(t, "SHASUMS256-v22.12.0.txt"),
+		base + "v14.1.0/SHASUMS256.txt":                                                 readTestdata(t, "SHASUMS256-v14.1.0.txt"),
+		"https://mirror.example/node/v22.12.0/SHASUMS256.txt":                           readTestdata(t, "SHASUMS256-v22.12.0.txt"),
 		"https://unofficial-builds.nodejs.org/download/release/v22.12.0/SHASUMS256.txt": []byte("1111111111111111111111111111111111111111111111111111111111111111  node-v22.12.0-linux-x64-musl.tar.xz\n"),
 	}
 	type want struct{ file, sum, url, err, log string }

@@ -73,10 +73,14 @@ esac
 }
 
 // Mirror writes the layout under root/deno and returns the upstream URL
-// prefixes it serves, mapped to their sub-paths of root.
+// prefixes it serves, mapped to their sub-path of root. The three
+// upstreams share root/deno, where their paths do not collide:
+// releases/download/... (github.com), tags (api.github.com), and
+// canary-*-latest.txt, canary/<hash>/..., release-latest.txt
+// (dl.deno.land); conformance tests serve root/deno itself.
 func Mirror(root string) (map[string]string, error) {
 	base := filepath.Join(root, "deno")
-	gh := filepath.Join(base, "github", "releases", "download")
+	gh := filepath.Join(base, "releases", "download")
 	for _, r := range Releases {
 		for _, t := range r.Targets {
 			dir := filepath.Join(gh, "v"+r.Version)
@@ -85,7 +89,7 @@ func Mirror(root string) (map[string]string, error) {
 			}
 		}
 	}
-	dl := filepath.Join(base, "dl")
+	dl := base
 	for _, t := range allTargets {
 		name := "deno-" + t + ".zip"
 		body := Script(CanaryVersion, "canary", t)
@@ -105,18 +109,14 @@ func Mirror(root string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	api := filepath.Join(base, "api")
-	if err := os.MkdirAll(api, 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(base, "tags"), page, 0o644); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(api, "tags"), page, 0o644); err != nil {
-		return nil, err
+	ups := map[string]string{}
+	for _, u := range Upstreams {
+		ups[u] = "deno/"
 	}
-	return map[string]string{
-		"https://github.com/denoland/deno/":           "deno/github/",
-		"https://api.github.com/repos/denoland/deno/": "deno/api/",
-		"https://dl.deno.land/":                       "deno/dl/",
-	}, nil
+	return ups, nil
 }
 
 // Upstreams are the URL prefixes Mirror serves.
