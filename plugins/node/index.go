@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -113,7 +114,7 @@ func (s *scanner) release() (Release, error) {
 	}
 	for {
 		s.ws()
-		key, err := s.str()
+		key, _, err := s.rawStr()
 		if err != nil {
 			return r, err
 		}
@@ -122,7 +123,7 @@ func (s *scanner) release() (Release, error) {
 			return r, err
 		}
 		s.ws()
-		switch key {
+		switch string(key) {
 		case "version":
 			if s.peek() != '"' {
 				return r, s.errorf(s.i, "version: want a string")
@@ -164,35 +165,53 @@ func (s *scanner) release() (Release, error) {
 	}
 }
 
-// str reads a string; escapes are decoded by encoding/json (rare here).
+// str reads a string value; escapes are decoded by encoding/json (rare
+// here).
 func (s *scanner) str() (string, error) {
 	start := s.i
-	if err := s.expect('"'); err != nil {
-		return "", err
+	raw, escaped, err := s.rawStr()
+	if err != nil || !escaped {
+		return string(raw), err
 	}
-	escaped := false
-	for s.i < len(s.b) {
-		switch c := s.b[s.i]; {
-		case c == '"':
-			s.i++
-			if !escaped {
-				return string(s.b[start+1 : s.i-1]), nil
+	var out string
+	if err := json.Unmarshal(s.b[start:s.i], &out); err != nil {
+		return "", s.errorf(start, "invalid string: %v", err)
+	}
+	return out, nil
+}
+
+// rawStr passes over a string and returns its bytes between the quotes,
+// without allocating, and whether it has escapes.
+func (s *scanner) rawStr() (raw []byte, escaped bool, err error) {
+	start := s.i
+	if err := s.expect('"'); err != nil {
+		return nil, false, err
+	}
+	for {
+		n := bytes.IndexByte(s.b[s.i:], '"')
+		if n < 0 {
+			return nil, false, s.errorf(start, "unterminated string")
+		}
+		seg := s.b[s.i : s.i+n]
+		for _, c := range seg {
+			if c < 0x20 {
+				return nil, false, s.errorf(s.i, "control character in a string")
 			}
-			var out string
-			if err := json.Unmarshal(s.b[start:s.i], &out); err != nil {
-				return "", s.errorf(start, "invalid string: %v", err)
-			}
-			return out, nil
-		case c == '\\':
-			escaped = true
-			s.i += 2
-		case c < 0x20:
-			return "", s.errorf(s.i, "control character in a string")
-		default:
-			s.i++
+		}
+		s.i += n + 1
+		if bytes.IndexByte(seg, '\\') < 0 {
+			return s.b[start+1 : s.i-1], escaped, nil
+		}
+		escaped = true
+		// The quote is escaped when an odd number of backslashes precede it.
+		k := 0
+		for j := s.i - 2; j > start && s.b[j] == '\\'; j-- {
+			k++
+		}
+		if k%2 == 0 {
+			return s.b[start+1 : s.i-1], escaped, nil
 		}
 	}
-	return "", s.errorf(start, "unterminated string")
 }
 
 // maxDepth bounds nesting in skipped values.
@@ -205,7 +224,7 @@ func (s *scanner) skip(depth int) error {
 	}
 	switch c := s.peek(); {
 	case c == '"':
-		_, err := s.str()
+		_, _, err := s.rawStr()
 		return err
 	case c == '[' || c == '{':
 		end := byte(']')
@@ -221,7 +240,7 @@ func (s *scanner) skip(depth int) error {
 		for {
 			s.ws()
 			if c == '{' {
-				if _, err := s.str(); err != nil {
+				if _, _, err := s.rawStr(); err != nil {
 					return err
 				}
 				s.ws()

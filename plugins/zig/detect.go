@@ -45,19 +45,27 @@ func ParseVersionFile(h pluginhost.Host, in api.ParseVersionFileInput) (api.Pars
 }
 
 // MinimumZigVersion returns the string value of ".minimum_zig_version" in
-// a build.zig.zon, "" when there is none. Line comments are ignored.
+// a build.zig.zon, "" when there is none. Comments and string literals are
+// skipped when looking for the field.
 func MinimumZigVersion(zon string) (string, error) {
 	const key = ".minimum_zig_version"
 	for n, line := range strings.Split(zon, "\n") {
 		line = stripComment(line)
-		for rest := line; ; {
-			i := strings.Index(rest, key)
-			if i < 0 {
-				break
+		inString := false
+		for i := 0; i < len(line); i++ {
+			switch c := line[i]; {
+			case inString && c == '\\':
+				i++
+				continue
+			case c == '"':
+				inString = !inString
+				continue
+			case inString || !strings.HasPrefix(line[i:], key):
+				continue
 			}
-			rest = rest[i+len(key):]
-			if rest != "" && (isIdent(rest[0])) {
-				continue // a longer name such as .minimum_zig_version_x
+			rest := line[i+len(key):]
+			if rest != "" && isIdent(rest[0]) {
+				continue // a longer name such as .minimum_zig_version_note
 			}
 			val := strings.TrimSpace(rest)
 			if !strings.HasPrefix(val, "=") {

@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/bun/buntest"
+
+func init() { builtinMirrors = append(builtinMirrors, buntest.Mirror) }

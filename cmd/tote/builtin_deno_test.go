@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/deno/denotest"
+
+func init() { builtinMirrors = append(builtinMirrors, denotest.Mirror) }
