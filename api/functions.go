@@ -71,6 +71,9 @@ const (
 	ConfigVirtualPaths    = "virtual_paths"
 	ConfigToolID          = "proto_tool_id"
 	ConfigToolConfig      = "proto_tool_config"
+	// ConfigSchema is the JSON of a schema (TOML/JSON/YAML) plugin's file,
+	// injected into the built-in schema plugin (proto's name).
+	ConfigSchema = "proto_schema"
 )
 
 // Virtual mount points a plugin sees.

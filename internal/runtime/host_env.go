@@ -102,16 +102,18 @@ func (p *Plugin) childEnv(extra map[string]string) []string {
 // at the level named by its target, or to the stdout/stderr writers.
 // Messages are truncated to 16 KiB and at most 1000 are accepted per call.
 func (p *Plugin) hostLog(hc *hostCall, args []uint64) (uint64, error) {
-	var in api.HostLogInput
-	if err := hc.readJSON(args[0], &in); err != nil {
-		return 0, err
-	}
+	// Count before reading, so a flood past the limit costs the host
+	// nothing: the dropped messages are never copied out of plugin memory.
 	p.logCount++
 	if p.logCount > maxLogsPerCall {
 		if p.logCount == maxLogsPerCall+1 {
 			p.logger.Warn("plugin logs too much; dropping its further messages in this call", "limit", maxLogsPerCall)
 		}
 		return 0, nil
+	}
+	var in api.HostLogInput
+	if err := hc.readJSON(args[0], &in); err != nil {
+		return 0, err
 	}
 	msg := in.Message
 	if len(msg) > maxLogMessage {

@@ -35,6 +35,9 @@ func (Host) ToolConfig() []byte {
 	return []byte("{}")
 }
 
+// Config reads an injected config value (such as api.ConfigSchema).
+func (Host) Config(key string) (string, bool) { return pdk.GetConfig(key) }
+
 // Fetch GETs through send_request.
 func (Host) Fetch(url string) ([]byte, error) {
 	resp, err := sdk.Fetch(url)

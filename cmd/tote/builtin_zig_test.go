@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/zig/zigtest"
+
+func init() { builtinMirrors = append(builtinMirrors, zigtest.Mirror) }
