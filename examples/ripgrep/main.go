@@ -1,10 +1,10 @@
 //go:build wasip1
 
-// Command ripgrep-plugin is a tote tool plugin for ripgrep (rg), installed
+// Command ripgrep is a tote tool plugin for ripgrep (rg), installed
 // from its GitHub releases. This file only exports the functions; the logic
 // is in tool.go, which is plain Go and tested on the host.
 //
-//	tote plugin build   # → ripgrep_plugin.wasm
+//	tote plugin build   # → ripgrep.wasm
 package main
 
 import "github.com/tote-dev/tote/sdk"

@@ -22,6 +22,20 @@ type CommandInfo struct {
 func (h *Host) Commands(ctx context.Context) []CommandInfo {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.loadStale(ctx)
+	var out []CommandInfo
+	for _, e := range h.entries {
+		for _, s := range h.commandSpecs(e) {
+			out = append(out, CommandInfo{Extension: e.id, CommandSpec: s})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// loadStale loads the enabled extensions the cache does not describe.
+// h.mu is held.
+func (h *Host) loadStale(ctx context.Context) {
 	h.discover()
 	loaded := false
 	for _, e := range h.entries {
@@ -36,14 +50,6 @@ func (h *Host) Commands(ctx context.Context) []CommandInfo {
 		h.rebuild()
 	}
 	h.flushCache()
-	var out []CommandInfo
-	for _, e := range h.entries {
-		for _, s := range h.commandSpecs(e) {
-			out = append(out, CommandInfo{Extension: e.id, CommandSpec: s})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
 }
 
 // commandSpecs returns e's commands, live or cached. h.mu is held.
@@ -69,7 +75,7 @@ func (h *Host) commandSpecs(e *entry) []api.CommandSpec {
 func (h *Host) RunCommand(ctx context.Context, name string, args []string, cwd string) (api.CommandReply, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.discover()
+	h.loadStale(ctx)
 	var owner *entry
 	for _, e := range h.entries {
 		for _, s := range h.commandSpecs(e) {

@@ -60,6 +60,9 @@ type Options struct {
 	Natives map[string]func(NativeHost) Plugin
 	// ListTools answers list_tools (tool id → installed versions).
 	ListTools func() (map[string][]string, error)
+	// WASMCacheDir is the compiled-code cache (default
+	// $TOTE_HOME/cache/wasm).
+	WASMCacheDir string
 	// FaultWindow is the window of the fault budget (default 60 s).
 	FaultWindow time.Duration
 	// Now is the clock (default time.Now).
@@ -351,7 +354,11 @@ func (h *Host) runtime(ctx context.Context) (*runtime.Runtime, error) {
 	if h.rt != nil {
 		return h.rt, nil
 	}
-	cfg := h.opts.Runtime.WithCacheDir(h.store().CacheDir("wasm")).WithLogger(h.logger)
+	dir := h.opts.WASMCacheDir
+	if dir == "" {
+		dir = h.store().CacheDir("wasm")
+	}
+	cfg := h.opts.Runtime.WithCacheDir(dir).WithLogger(h.logger)
 	rt, err := runtime.New(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("start the extension runtime: %w", err)

@@ -18,6 +18,21 @@ import (
 	"github.com/tote-dev/tote/internal/extension/extcache"
 )
 
+// sharedWASMCache is one compiled-code cache for every test of the package.
+var sharedWASMCache string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tote-ext-wasm-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	sharedWASMCache = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // trace records what test plugins did, in order, across plugins.
 type trace struct {
 	mu  sync.Mutex
@@ -144,7 +159,7 @@ func (e *testEnv) host(t *testing.T, reserved ...string) *Host {
 		t.Fatal(err)
 	}
 	h := New(Options{Home: e.home, Config: cfg, Warnings: e.warnings, Natives: e.natives,
-		Reserved: reserved, ToteVersion: "test", Now: func() time.Time { return e.now }})
+		Reserved: reserved, ToteVersion: "test", Now: func() time.Time { return e.now }, WASMCacheDir: sharedWASMCache})
 	t.Cleanup(func() { h.Close(context.Background()) })
 	return h
 }

@@ -13,7 +13,8 @@
 // Configuration ([tools.bun]):
 //
 //	dist-url = "https://github.com/oven-sh/bun/releases/download/bun-v{version}/{file}"
-//	baseline = true   # x64 builds for CPUs without AVX2 (default: detect on Linux)
+//	baseline = true          # x64 builds for CPUs without AVX2 (default false)
+//	detect-baseline = true   # on Linux x64, ask /proc/cpuinfo (needs permissions = ["exec"])
 package bun
 
 import (
@@ -53,10 +54,14 @@ type Config struct {
 	// "bun-v{version}" becomes "canary".
 	DistURL string `json:"dist_url"`
 	// Baseline picks the -baseline x64 builds, for CPUs without AVX2 (key:
-	// baseline). Unset, tote asks `grep avx2 /proc/cpuinfo` on Linux x64 when
-	// [tools.bun] grants "exec", as proto does, and otherwise uses the
-	// regular build.
+	// baseline); unset means the regular build unless DetectBaseline.
 	Baseline *bool `json:"baseline,omitempty"`
+	// DetectBaseline asks `grep -q avx2 /proc/cpuinfo` on Linux x64, as
+	// proto always does, and picks baseline when AVX2 is missing (key:
+	// detect-baseline). It runs a command, so [tools.bun] must grant
+	// permissions = ["exec"]; tote does not run commands for a plugin
+	// unasked, hence off by default.
+	DetectBaseline bool `json:"detect_baseline,omitempty"`
 }
 
 // config decodes [tools.bun] with defaults.

@@ -110,10 +110,15 @@ func TestDownloadPrebuilt(t *testing.T) {
 		{"windows baseline", api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchX64}, `{"baseline": true}`, -1, "bun-windows-x64-baseline", ""},
 		{"windows arm64", api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchArm64}, "", -1, "",
 			"bun 1.3.2 is not available for windows/arm64: the release publishes no bun-windows-aarch64.zip"},
+		{"no exec grant", linux64, `{"detect-baseline": true}`, -1, "", `detect-baseline: cannot check the CPU for AVX2: permission-denied (grant permissions = ["exec"] under [tools.bun]`},
+		{"no detection unasked", linux64, `{}`, 1, "bun-linux-x64", ""},
 		{"x86", api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX86}, "", -1, "", "bun is not available for linux/x86"},
 	} {
 		h := &fakeHost{env: c.env, config: c.config, pages: map[string]string{gh + "bun-v1.3.2/SHASUMS256.txt": sums}}
 		if c.avx2 >= 0 {
+			if c.config == "" {
+				h.config = `{"detect-baseline": true}`
+			}
 			code := c.avx2
 			h.exec = func(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
 				if in.Command != "grep" || !reflect.DeepEqual(in.Args, []string{"-q", "avx2", "/proc/cpuinfo"}) {

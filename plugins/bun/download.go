@@ -41,21 +41,20 @@ func Asset(env api.HostEnvironment, baseline bool) (string, error) {
 }
 
 // wantBaseline decides between the regular and the -baseline x64 build:
-// the config wins; else, on Linux x64, like proto, a CPU without avx2 in
-// /proc/cpuinfo (asked through exec, when granted) gets baseline.
-func wantBaseline(h pluginhost.Host, cfg Config, env api.HostEnvironment) (want, explicit bool) {
+// baseline in the config wins; with detect-baseline, on Linux x64, a CPU
+// without avx2 in /proc/cpuinfo gets baseline (proto's check).
+func wantBaseline(h pluginhost.Host, cfg Config, env api.HostEnvironment) (want, explicit bool, err error) {
 	if cfg.Baseline != nil {
-		return *cfg.Baseline, true
+		return *cfg.Baseline, true, nil
 	}
-	if env.OS != api.OSLinux || env.Arch != api.ArchX64 {
-		return false, false
+	if !cfg.DetectBaseline || env.OS != api.OSLinux || env.Arch != api.ArchX64 {
+		return false, false, nil
 	}
 	out, err := h.Exec(api.ExecCommandInput{Command: "grep", Args: []string{"-q", "avx2", "/proc/cpuinfo"}})
 	if err != nil {
-		h.Log(api.LogDebug, "cannot check the CPU for AVX2 ("+err.Error()+"); using the regular x64 build (set baseline = true under [tools.bun] for CPUs without AVX2)")
-		return false, false
+		return false, false, pluginhost.Errorf("detect-baseline: cannot check the CPU for AVX2: %v (grant permissions = [\"exec\"] under [tools.%s], or set baseline = true or false)", err, h.ToolID())
 	}
-	return out.ExitCode == 1, false
+	return out.ExitCode == 1, false, nil
 }
 
 // DownloadPrebuilt returns the release zip for the host, with its
@@ -78,7 +77,10 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 	if _, err := Asset(env, false); err != nil {
 		return api.DownloadPrebuiltOutput{}, err
 	}
-	baseline, explicit := wantBaseline(h, cfg, env)
+	baseline, explicit, err := wantBaseline(h, cfg, env)
+	if err != nil {
+		return api.DownloadPrebuiltOutput{}, err
+	}
 	asset, _ := Asset(env, baseline)
 	dist := cfg.DistURL
 	if canary {

@@ -97,7 +97,10 @@ func FuzzParseIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		got, err := ParseIndex([]byte(in))
 		want, ok := reference(t, in)
-		if ok && err == nil && len(want)+len(got) > 0 && !reflect.DeepEqual(got, want) {
+		if ok != (err == nil) {
+			t.Fatalf("%q: encoding/json ok=%v, ParseIndex err=%v", in, ok, err)
+		}
+		if ok && len(want)+len(got) > 0 && !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: got %+v want %+v", in, got, want)
 		}
 	})

@@ -26,6 +26,10 @@ const (
 	ServerErrorOnce = "500-once"
 	// Slow waits 3 s before answering.
 	Slow = "slow"
+	// Truncate always announces the full length and sends half the body.
+	Truncate = "truncate"
+	// Oversize sends the body followed by extra bytes (with a matching length).
+	Oversize = "oversize"
 )
 
 // Server is a running mirror.
@@ -108,6 +112,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			dropHalf(w, file)
 			return
 		}
+	case Truncate:
+		dropHalf(w, file)
+		return
+	case Oversize:
+		b, err := os.ReadFile(file)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		b = append(b, []byte("trailing garbage the upstream never published")...)
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.Write(b)
+		return
 	}
 	fi, err := os.Stat(file)
 	if err == nil && fi.IsDir() {
