@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tote-dev/tote/internal/extension"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"golang.org/x/term"
 )
@@ -43,6 +44,9 @@ type Factory struct {
 
 	cleanup func()
 	manager *toolchain.Manager
+	ext     *extension.Host
+	// reserved are the built-in command names (extensions may not take them).
+	reserved []string
 }
 
 // ResolveHome returns $TOTE_HOME, or ~/.tote.

@@ -70,6 +70,7 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 		Builtins: builtins,
 		Version:  f.Version,
 		Runtime:  runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
+		Events:   f.extensionHost(cfg),
 	})
 	f.manager = m
 	f.OnExit(func() {

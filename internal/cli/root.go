@@ -58,6 +58,7 @@ func Run(ctx context.Context, args []string, io *IOStreams) int {
 	defer stop()
 	f := &Factory{IO: io, Version: Version}
 	root := NewRootCmd(f)
+	addExtensionCommands(ctx, f, root, args)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)

@@ -51,6 +51,9 @@ auto-install = true is set under [settings].`,
 			if err != nil {
 				return err
 			}
+			if h, ok := f.postRunListeners(cmd.Context()); ok {
+				return runChild(cmd.Context(), f, h, plan)
+			}
 			f.runCleanup()
 			return plan.Exec()
 		},

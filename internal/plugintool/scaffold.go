@@ -20,6 +20,10 @@ import (
 const (
 	SDKModule = "github.com/tote-dev/tote/sdk"
 	APIModule = "github.com/tote-dev/tote/api"
+	// PluginTestModule is the host-side test kit a scaffold's tests use; it
+	// requires RootModule (tote's own toolchain).
+	PluginTestModule = "github.com/tote-dev/tote/sdk/plugintest"
+	RootModule       = "github.com/tote-dev/tote"
 )
 
 // SDKVersion is the version of SDKModule and APIModule a scaffolded go.mod
@@ -82,6 +86,10 @@ type scaffoldData struct {
 	SDKVersion string
 	SDKDir     string // absolute sdk/ of a local checkout, or ""
 	APIDir     string
+	RootDir    string // the checkout itself
+	// PluginTestModule and RootModule are the test kit's module paths.
+	PluginTestModule string
+	RootModule       string
 }
 
 // NewPlugin scaffolds a buildable Go tool-plugin module. It refuses a
@@ -113,6 +121,9 @@ func NewPlugin(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		SDKModule:  SDKModule,
 		APIModule:  APIModule,
 		SDKVersion: SDKVersion,
+
+		PluginTestModule: PluginTestModule,
+		RootModule:       RootModule,
 	}
 	if opts.SDKPath != "" {
 		root, err := filepath.Abs(opts.SDKPath)
@@ -126,6 +137,7 @@ func NewPlugin(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		}
 		data.SDKDir = filepath.ToSlash(filepath.Join(root, "sdk"))
 		data.APIDir = filepath.ToSlash(filepath.Join(root, "api"))
+		data.RootDir = filepath.ToSlash(root)
 	}
 
 	// Render everything before writing anything.

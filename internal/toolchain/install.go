@@ -26,6 +26,8 @@ type InstallOptions struct {
 	Pinned bool
 	// PassthroughArgs are handed to the plugin's hooks.
 	PassthroughArgs []string
+	// Spec is what the user asked for, told to extensions.
+	Spec string
 }
 
 // InstallResult says what an install did.
@@ -42,6 +44,9 @@ func (m *Manager) Install(ctx context.Context, id, spec string, opts InstallOpti
 	ver, err := m.Resolve(ctx, id, spec, ResolveOptions{Remote: opts.Force})
 	if err != nil {
 		return nil, err
+	}
+	if opts.Spec == "" {
+		opts.Spec = spec
 	}
 	return m.InstallVersion(ctx, id, ver, opts)
 }
@@ -62,6 +67,11 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	if !opts.Force && m.isInstalled(id, ver) {
 		res.Already = true
 		return res, nil
+	}
+	started := time.Now()
+	ev := api.InstallEvent{Tool: id, Version: ver, Spec: opts.Spec, Forced: opts.Force}
+	if err := m.fire(ctx, api.EventPreInstall, ev, &api.AccessResult{}); err != nil {
+		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
 	t, err := m.Tool(ctx, id)
 	if err != nil {
@@ -134,6 +144,8 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 			return nil, err
 		}
 	}
+	ev.Dir, ev.Checksum, ev.DurationMS = final, rec.Checksum, time.Since(started).Milliseconds()
+	m.fire(ctx, api.EventPostInstall, ev, nil) // observe-only: never fails
 	return res, nil
 }
 
@@ -173,6 +185,10 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	}
 	if name == "" || name == "." || name == "/" || strings.ContainsAny(name, `/\`) {
 		return fmt.Errorf("plugin %q function %s: cannot name the download %q", id, api.FuncDownloadPrebuilt, dl.DownloadURL)
+	}
+	dlURL, err := m.preDownload(ctx, id, ver, dlURL, name, "archive")
+	if err != nil {
+		return err
 	}
 	dir := filepath.Join(m.Store.TempDir(), "downloads", id, ver)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -225,6 +241,10 @@ func (m *Manager) verify(ctx context.Context, t *Tool, ver string, dl api.Downlo
 	if sumName == "" || strings.ContainsAny(sumName, `/\`) || sumName == name {
 		sumName = name + ".checksum"
 	}
+	sumURL, err := m.preDownload(ctx, id, ver, sumURL, sumName, "checksum")
+	if err != nil {
+		return err
+	}
 	sumFile := filepath.Join(dir, sumName)
 	d := &install.Downloader{Client: m.HTTP}
 	if _, err := d.Download(ctx, sumURL, dl.HTTPHeaders, sumFile); err != nil {
@@ -254,6 +274,20 @@ func (m *Manager) verify(ctx context.Context, t *Tool, ver string, dl api.Downlo
 		return fmt.Errorf("install %s %s: checksum file %s: %w", id, ver, sumURL, err)
 	}
 	return withURL(install.Verify(file, want, "", ""), dlURL)
+}
+
+// preDownload fires pre-download and returns the URL to fetch (rewritten by
+// an extension, or unchanged).
+func (m *Manager) preDownload(ctx context.Context, id, ver, u, name, kind string) (string, error) {
+	res := api.DownloadResult{URL: u}
+	ev := api.DownloadEvent{Tool: id, Version: ver, URL: u, FileName: name, Kind: kind}
+	if err := m.fire(ctx, api.EventPreDownload, ev, &res); err != nil {
+		return "", fmt.Errorf("download %s for %s %s: %w", u, id, ver, err)
+	}
+	if res.URL == "" {
+		return u, nil
+	}
+	return res.URL, nil
 }
 
 func withURL(err error, u string) error {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/version"
@@ -212,9 +213,14 @@ func (m *Manager) Uninstall(ctx context.Context, id, ver string) ([]string, erro
 	}
 	meta, _ := launch.ReadMeta(m.Store, id)
 	for _, v := range targets {
+		ev := api.UninstallEvent{Tool: id, Version: v}
+		if err := m.fire(ctx, api.EventPreUninstall, ev, &api.AccessResult{}); err != nil {
+			return nil, fmt.Errorf("uninstall %s %s: %w", id, v, err)
+		}
 		if err := m.uninstallOne(ctx, id, v, meta); err != nil {
 			return nil, err
 		}
+		m.fire(ctx, api.EventPostUninstall, ev, nil) // observe-only
 	}
 	return targets, m.Link(ctx, id)
 }

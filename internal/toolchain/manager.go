@@ -40,6 +40,8 @@ type Manager struct {
 	RuntimeConfig runtime.Config
 	// ShimBin is the tote-shim launcher copied into shims/ ("" = ShimBinary()).
 	ShimBin string
+	// Events receives lifecycle events for extensions; nil means none.
+	Events EventBus
 
 	mounts vpath.Mounts
 	tools  map[string]*Tool
@@ -63,6 +65,7 @@ type Options struct {
 	Version  string
 	Runtime  runtime.Config
 	ShimBin  string
+	Events   EventBus
 }
 
 // New returns a Manager. Nothing is loaded until an operation needs it.
@@ -76,7 +79,7 @@ func New(o Options) *Manager {
 	m := &Manager{
 		Config: o.Config, Store: o.Store, Cwd: absClean(o.Cwd), UserHome: o.UserHome,
 		Env: o.Env, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress,
-		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin,
+		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin, Events: o.Events,
 		tools: map[string]*Tool{},
 	}
 	if m.Builtins == nil {

@@ -76,6 +76,7 @@ func (m *Manager) Resolve(ctx context.Context, id, spec string, opts ResolveOpti
 	}
 	if !opts.Refresh && !opts.Remote {
 		if v, err := launch.ResolveInstalled(m.Store, id, spec, table.Aliases); err == nil {
+			m.fire(ctx, api.EventVersionResolved, api.VersionResolvedEvent{Tool: id, Spec: spec, Version: v}, nil)
 			return v, nil
 		} else if !errors.Is(err, launch.ErrNeedsPlugin) {
 			return "", err
@@ -85,7 +86,11 @@ func (m *Manager) Resolve(ctx context.Context, id, spec string, opts ResolveOpti
 	if err != nil {
 		return "", err
 	}
-	return m.resolveWith(ctx, t, spec, opts)
+	v, err := m.resolveWith(ctx, t, spec, opts)
+	if err == nil {
+		m.fire(ctx, api.EventVersionResolved, api.VersionResolvedEvent{Tool: id, Spec: spec, Version: v}, nil)
+	}
+	return v, err
 }
 
 func (m *Manager) resolveWith(ctx context.Context, t *Tool, spec string, opts ResolveOptions) (string, error) {

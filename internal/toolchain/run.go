@@ -111,10 +111,31 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		}
 	}
 	plan, err := launch.NewPlan(m.Store, id, ver, lo)
-	if err == nil {
-		launch.TouchUsed(m.Store, id, ver)
+	if err != nil {
+		return nil, err
 	}
-	return plan, err
+	if m.Events != nil {
+		res := api.RunResult{Args: nonNil(lo.Args)}
+		ev := api.RunEvent{Tool: id, Version: ver, Exe: plan.Exe, Args: nonNil(lo.Args)}
+		if err := m.fire(ctx, api.EventPreRun, ev, &res); err != nil {
+			return nil, fmt.Errorf("run %s %s: %w", id, ver, err)
+		}
+		if res.Args != nil || len(res.Env) > 0 || len(res.Paths) > 0 {
+			if res.Args != nil {
+				lo.Args = res.Args
+			}
+			if len(res.Env) > 0 {
+				lo.Env = append(lo.Env, res.Env)
+			}
+			lo.Paths = append(append([]string{}, res.Paths...), lo.Paths...)
+			lo.Exe = plan.Exe
+			if plan, err = launch.NewPlan(m.Store, id, ver, lo); err != nil {
+				return nil, err
+			}
+		}
+	}
+	launch.TouchUsed(m.Store, id, ver)
+	return plan, nil
 }
 
 type hintErr struct {

@@ -39,6 +39,10 @@ type Case struct {
 	// WantErr, when set, requires both builds to fail with a message
 	// containing it (and the messages to be identical).
 	WantErr string
+	// HostConfig are extra injected config keys (such as api.ConfigSchema),
+	// served to the native build through Config and to the WASM build as
+	// Extism config.
+	HostConfig map[string]string
 }
 
 // Suite describes one built-in.
@@ -102,7 +106,8 @@ func Run(t *testing.T, s Suite) {
 	wasmFor := func(c Case) *runtime.Plugin {
 		envKey, _ := json.Marshal(c.Env)
 		cfgKey, _ := json.Marshal(c.Config)
-		key := string(envKey) + string(cfgKey)
+		hostKey, _ := json.Marshal(c.HostConfig)
+		key := string(envKey) + string(cfgKey) + string(hostKey)
 		if p, ok := plugins[key]; ok {
 			return p
 		}
@@ -117,7 +122,7 @@ func Run(t *testing.T, s Suite) {
 			t.Cleanup(func() { rt.Close(ctx) })
 			runtimes[string(envKey)] = rt
 		}
-		p, err := rt.LoadBytes(ctx, wasm, runtime.LoadOptions{ID: s.ID, ToolConfig: c.Config, AllowedHosts: []string{"127.0.0.1"}})
+		p, err := rt.LoadBytes(ctx, wasm, runtime.LoadOptions{ID: s.ID, ToolConfig: c.Config, Config: c.HostConfig, AllowedHosts: []string{"127.0.0.1"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +136,7 @@ func Run(t *testing.T, s Suite) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		native := &pluginhost.Native{PluginID: s.ID, Table: s.Table, Host: &testHost{env: c.Env, id: s.ID, config: c.Config, rewrite: rewrite}}
+		native := &pluginhost.Native{PluginID: s.ID, Table: s.Table, Host: &testHost{env: c.Env, id: s.ID, config: c.Config, hostConfig: c.HostConfig, rewrite: rewrite}}
 		nOut, nErr := native.CallRaw(ctx, c.Fn, in)
 		wOut, wErr := wasmFor(c).CallRaw(ctx, c.Fn, in)
 		name := fmt.Sprintf("%s/%s/%s", s.ID, c.Fn, c.Name)
@@ -179,10 +184,17 @@ func message(err error) string {
 
 // testHost is the native build's host in conformance tests.
 type testHost struct {
-	env     api.HostEnvironment
-	id      string
-	config  map[string]any
-	rewrite func(string) string
+	env        api.HostEnvironment
+	id         string
+	config     map[string]any
+	hostConfig map[string]string
+	rewrite    func(string) string
+}
+
+// Config serves the case's injected config keys.
+func (h *testHost) Config(key string) (string, bool) {
+	v, ok := h.hostConfig[key]
+	return v, ok
 }
 
 func (h *testHost) Env() api.HostEnvironment { return h.env }

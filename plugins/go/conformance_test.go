@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
-	golang "github.com/tote-dev/tote/plugins/go"
 	"github.com/tote-dev/tote/plugins/conformance"
+	golang "github.com/tote-dev/tote/plugins/go"
 	"github.com/tote-dev/tote/plugins/go/gotest"
 )
 

@@ -16,8 +16,7 @@ func reference(t *testing.T, body string) ([]Release, bool) {
 		Version string          `json:"version"`
 		LTS     json.RawMessage `json:"lts"`
 	}
-	dec := json.NewDecoder(strings.NewReader(body))
-	if err := dec.Decode(&raw); err != nil || dec.More() {
+	if err := json.Unmarshal([]byte(body), &raw); err != nil {
 		return nil, false
 	}
 	out := make([]Release, 0, len(raw))

@@ -30,7 +30,7 @@ func (c *Context) Config() map[string]any { return c.in.Config }
 // DataDir is the path, inside the plugin, of its data directory: "/" for
 // a WASM plugin, where the host mounts $TOTE_HOME/extensions/<id>/. Use
 // the os package on it (os.ReadFile("/counts.json")). Without the data-dir
-// capability nothing is mounted and file operations fail.
+// capability it is "", nothing is mounted and file operations fail.
 func (c *Context) DataDir() string { return c.in.DataDir }
 
 // Granted lists the capabilities in force.

@@ -80,9 +80,6 @@ func (rt *runtime) enable(in api.EnableInput) (struct{}, error) {
 	rt.listeners = map[uint32]listener{}
 	rt.commands = map[uint32]*command{}
 	rt.byName = map[string]*command{}
-	if in.DataDir == "" {
-		in.DataDir = "/"
-	}
 	ctx := &Context{in: in, rt: rt}
 	err := rt.plugin.OnEnable(ctx)
 	ctx.done = true

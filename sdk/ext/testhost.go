@@ -65,9 +65,9 @@ func (h *TestHost) SetTools(tools map[string][]string) { h.tools = tools }
 func (h *TestHost) Metadata() (Metadata, error) { return guard(h.rt.metadata) }
 
 // Enable calls on_enable. Subscriptions and commands of an earlier
-// instance are dropped, as when tote starts a fresh instance. DataDir
-// defaults to "/"; Granted defaults to the baseline capabilities minus the
-// denied ones.
+// instance are dropped, as when tote starts a fresh instance. Granted
+// defaults to the baseline capabilities minus the denied ones, and DataDir
+// to "/" when data-dir is granted.
 func (h *TestHost) Enable(in api.EnableInput) error {
 	h.subs, h.specs, h.cmds = nil, nil, map[string]uint32{}
 	if in.Reason == "" {
@@ -79,6 +79,9 @@ func (h *TestHost) Enable(in api.EnableInput) error {
 				in.Granted = append(in.Granted, c)
 			}
 		}
+	}
+	if in.DataDir == "" && slices.Contains(in.Granted, DataDir) {
+		in.DataDir = "/"
 	}
 	_, err := guard(func() (struct{}, error) { return h.rt.enable(in) })
 	h.enabled = err == nil
