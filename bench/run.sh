@@ -99,6 +99,14 @@ mise_env() {
 # must show no access to any .wasm file nor to the compiled-plugin cache.
 hot_path() {
 	log "hot path: plugin file removed; tote run, the shim, list and status must still work"
+	local have_strace=
+	command -v strace >/dev/null && have_strace=1
+	if [[ -n $have_strace ]]; then
+		# Control: a command that needs the plugin does open it, so the
+		# check below can see a plugin load.
+		(cd "$SB/home/proj" && mise_env strace -f -qq -e trace=%file -o "$OUT/strace.log" "$OUT/tote" versions demo >/dev/null 2>&1 || true)
+		grep -q 'demo\.wasm' "$OUT/strace.log" || { echo "strace did not see tote versions open the plugin: the check would prove nothing" >&2; exit 1; }
+	fi
 	mv "$SB/plugins/demo.wasm" "$SB/plugins/demo.wasm.away"
 	local proj=$SB/home/proj
 	(cd "$proj" && mise_env "$OUT/tote" run demo -- x && mise_env "$SB/home/.tote/shims/demo" x)
@@ -108,7 +116,7 @@ hot_path() {
 		echo "tote versions worked without the plugin file: the hot-path check proves nothing" >&2
 		exit 1
 	fi
-	if command -v strace >/dev/null; then
+	if [[ -n $have_strace ]]; then
 		local cmd
 		for cmd in "$OUT/tote run demo" "$SB/home/.tote/shims/demo" "$OUT/tote list" "$OUT/tote status"; do
 			(cd "$SB/home/proj20" && mise_env strace -f -qq -e trace=%file -o "$OUT/strace.log" $cmd >/dev/null)
@@ -144,6 +152,17 @@ cli() {
 		-n "tote-shim (21 pins)" "$SB/home/.tote/shims/demo" \
 		-n "tote list" "$OUT/tote list" \
 		-n "tote status" "$OUT/tote status")
+	log "where the time goes: process start-up floors, and what tote run spawns"
+	go build -o "$OUT/noop-go" ./bench/noop
+	local extra=()
+	# tote run asks ldd which C library this is (internal/runtime.detectLibc).
+	command -v ldd >/dev/null && extra=(-n "ldd --version" "ldd --version")
+	(cd "$proj" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/breakdown.json" \
+		-n "tool binary (direct)" "$direct" \
+		-n "Go noop" "$OUT/noop-go" \
+		-n "tote --version" "$OUT/tote --version" \
+		"${extra[@]}")
+	(cd "$proj" && for _ in 1 2 3 4 5; do mise_env env GODEBUG=inittrace=1 "$SB/home/.tote/shims/demo"; done) 2>"$OUT/shim-inittrace.txt"
 	load >"$OUT/load-cli-after.txt"
 	mv "$SB/plugins/demo.wasm.away" "$SB/plugins/demo.wasm"
 }

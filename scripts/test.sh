@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-modules=(. api sdk)
+modules=(. api sdk sdk/plugintest)
+# Every example plugin is a module of its own, tested like the rest.
+for mod in examples/*/go.mod; do
+	[ -e "$mod" ] && modules+=("$(dirname "$mod")")
+done
 status=0
 for m in "${modules[@]}"; do
 	echo "== go vet ($m)"
@@ -12,6 +16,12 @@ for m in "${modules[@]}"; do
 done
 echo "== go vet (sdk, GOOS=wasip1)"
 (cd sdk && GOOS=wasip1 GOARCH=wasm go vet ./...) || status=1
+for m in "${modules[@]}"; do
+	case "$m" in examples/*)
+		echo "== go build ($m, GOOS=wasip1)"
+		(cd "$m" && GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o /dev/null .) || status=1
+	esac
+done
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go') 2>/dev/null || true)
 if [ -n "$unformatted" ]; then
 	echo "gofmt: these files need formatting:"; echo "$unformatted"; status=1

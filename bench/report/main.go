@@ -9,6 +9,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -178,10 +179,13 @@ func report(w io.Writer, out string) error {
 	if err := queryTable(w, out); err != nil {
 		errs = append(errs, err)
 	}
+	if err := breakdownTable(w, out); err != nil {
+		errs = append(errs, err)
+	}
 	if err := runtimeTable(w, out); err != nil {
 		errs = append(errs, err)
 	}
-	if len(errs) == 3 {
+	if len(errs) == 4 {
 		return errors.Join(errs...)
 	}
 	for _, err := range errs {
@@ -279,4 +283,67 @@ func runtimeTable(w io.Writer, out string) error {
 	}
 	fmt.Fprintln(w)
 	return nil
+}
+
+func breakdownTable(w io.Writer, out string) error {
+	r, order, err := readHyperfine(filepath.Join(out, "breakdown.json"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "## Where the time goes\n\n")
+	fmt.Fprintf(w, "| command | mean ± σ | median | min |\n|---|---|---|---|\n")
+	for _, name := range order {
+		x := r[name]
+		fmt.Fprintf(w, "| %s | %s ± %s | %s | %s |\n", name, ms(x.Mean), ms(x.Stddev), ms(x.Median), ms(x.Min))
+	}
+	fmt.Fprintln(w)
+	inits, runs, err := readInitTrace(filepath.Join(out, "shim-inittrace.txt"))
+	if err != nil || runs == 0 {
+		return nil
+	}
+	type pkg struct {
+		name string
+		ms   float64
+	}
+	var pkgs []pkg
+	total := 0.0
+	for name, v := range inits {
+		pkgs = append(pkgs, pkg{name, v / float64(runs)})
+		total += v / float64(runs)
+	}
+	slices.SortFunc(pkgs, func(a, b pkg) int { return cmp.Compare(b.ms, a.ms) })
+	fmt.Fprintf(w, "Package initialisation in tote-shim (`GODEBUG=inittrace=1`, mean of %d runs): %.2f ms in all; the largest:\n\n", runs, total)
+	fmt.Fprintf(w, "| package | init clock |\n|---|---|\n")
+	for _, p := range pkgs[:min(5, len(pkgs))] {
+		fmt.Fprintf(w, "| %s | %.3f ms |\n", p.name, p.ms)
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
+// readInitTrace sums the "init PKG @T ms, D ms clock" lines of a
+// GODEBUG=inittrace=1 log per package; runs counts the runtime's own line.
+func readInitTrace(path string) (map[string]float64, int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	sums, runs := map[string]float64{}, 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 7 || fields[0] != "init" || fields[6] != "clock," {
+			continue
+		}
+		d, err := strconv.ParseFloat(fields[4], 64)
+		if err != nil {
+			continue
+		}
+		if fields[1] == "runtime" {
+			runs++
+		}
+		sums[fields[1]] += d
+	}
+	return sums, runs, sc.Err()
 }

@@ -3,8 +3,8 @@
 // name, finds the tool in shims/registry.json, detects and resolves the
 // version without loading any plugin, and replaces itself with the tool.
 // When that needs a plugin (a version file only the plugin can read, a
-// version that is not installed, a pre_run hook), it hands over to
-// `tote run`.
+// version that is not installed, a pre_run hook, an extension listening to
+// pre-run or post-run), it hands over to `tote run`.
 //
 // It must stay small and quick to start: it imports no CLI framework and no
 // WebAssembly runtime (a test enforces this).
@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/extension/extcache"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -65,6 +66,11 @@ func fast(st *store.Store, target launch.ShimTarget, userHome string) (*launch.P
 	cfg, err := config.Load(cwd, userHome, st.Home)
 	if err != nil {
 		return nil, err
+	}
+	// Extensions listening to pre-run or post-run need `tote run` (the
+	// cache of their subscriptions answers without loading them).
+	if extcache.MayListen(st.Home, cfg, extcache.RunEvents...) {
+		return nil, launch.ErrNeedsPlugin
 	}
 	meta, err := launch.ReadMeta(st, target.Tool)
 	if err != nil || meta == nil || meta.Has("pre_run") {

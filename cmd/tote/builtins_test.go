@@ -69,6 +69,7 @@ func TestBuiltinScripts(t *testing.T) {
 			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("TOTE_HOME", home)
 			env.Setenv("HOME", env.WorkDir)
+			setGoEnv(env)
 			env.Setenv("MIRROR_URL", srv.URL)
 			env.Setenv("MIRROR_ROOT", root)
 			env.Values["mirror"] = srv

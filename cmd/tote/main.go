@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/tote-dev/tote/internal/cli"
+	_ "github.com/tote-dev/tote/internal/cli/extcmd"
 	_ "github.com/tote-dev/tote/internal/cli/plugincmd"
 	_ "github.com/tote-dev/tote/plugins/all"
 )

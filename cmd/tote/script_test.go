@@ -54,7 +54,10 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
-			return setupMirror(env, wasm)
+			if err := setupMirror(env, wasm); err != nil {
+				return err
+			}
+			return setupExtensions(env)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mirror-fault":    cmdMirrorFault,
@@ -94,6 +97,7 @@ demo = "file://%s"
 	env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
 	env.Setenv("TOTE_HOME", home)
 	env.Setenv("HOME", env.WorkDir)
+	setGoEnv(env)
 	env.Setenv("DEMO_WASM", wasm)
 	env.Setenv("MIRROR_URL", srv.URL)
 	env.Setenv("MIRROR_ROOT", root)
@@ -126,4 +130,23 @@ func cmdMirrorFault(ts *testscript.TestScript, neg bool, args []string) {
 func cmdMirrorRequests(ts *testscript.TestScript, neg bool, args []string) {
 	srv := ts.Value("mirror").(*mirror.Server)
 	ts.Stdout().Write([]byte(strings.Join(srv.Requests(), "\n") + "\n"))
+}
+
+// goEnv keeps the Go toolchain's caches and proxy settings for scripts that
+// run `go` (through `tote plugin build`) with HOME pointing into $WORK.
+var goEnv = func() map[string]string {
+	out, err := exec.Command("go", "env", "-json", "GOMODCACHE", "GOCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOSUMDB").Output()
+	m := map[string]string{}
+	if err == nil {
+		json.Unmarshal(out, &m)
+	}
+	return m
+}()
+
+func setGoEnv(env *testscript.Env) {
+	for k, v := range goEnv {
+		if v != "" {
+			env.Setenv(k, v)
+		}
+	}
 }

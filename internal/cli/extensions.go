@@ -215,3 +215,19 @@ func (f *Factory) postRunListeners(ctx context.Context) (*extension.Host, bool) 
 	}
 	return h, h.HasListeners(ctx, api.EventPostRun)
 }
+
+// ReloadExtensions closes the extension host (if any) and builds a new one
+// from the configuration as it is now, e.g. after `tote extension enable`
+// edited it.
+func (f *Factory) ReloadExtensions(ctx context.Context) (*extension.Host, error) {
+	if f.ext != nil {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		f.ext.Close(cctx)
+		cancel()
+		f.ext = nil
+	}
+	return f.Extensions(ctx)
+}
+
+// PrintJSON writes v as indented JSON: the one path for --json output.
+func PrintJSON(w io.Writer, v any) error { return printJSON(w, v) }

@@ -33,6 +33,8 @@ package config
 
 import (
 	"fmt"
+	"net"
+	"net/url"
 	"regexp"
 	"time"
 )
@@ -186,14 +188,18 @@ const (
 	// LocatorFile is file://PATH (relative to the declaring file) or an
 	// absolute path.
 	LocatorFile = "file"
-	// LocatorHTTPS is https://URL (or http://URL); not supported yet.
+	// LocatorHTTPS is https://URL (or http://URL to a loopback host),
+	// fetched into the plugin cache.
 	LocatorHTTPS = "https"
-	// LocatorGitHub is github://owner/repo[@tag]; not supported yet.
+	// LocatorGitHub is github://owner/repo[/project][@tag], a release asset.
 	LocatorGitHub = "github"
-	// LocatorRegistry is registry://REF; not supported yet.
+	// LocatorRegistry is registry://[host/][ns/]image[:tag], an OCI artifact.
 	LocatorRegistry = "registry"
 	// LocatorBuiltin is builtin://NAME, a plugin compiled into tote.
 	LocatorBuiltin = "builtin"
+	// LocatorBuiltinWasm is builtin+wasm://NAME: the WASM build of a
+	// built-in, installed by `tote plugin build --builtin NAME --install`.
+	LocatorBuiltinWasm = "builtin+wasm"
 )
 
 // Locator says where a plugin comes from.
@@ -217,9 +223,24 @@ type Locator struct {
 // error naming the locator, the id and where it was declared.
 func (l Locator) Supported() error {
 	switch l.Kind {
-	case LocatorFile, LocatorBuiltin:
+	case LocatorFile, LocatorBuiltin, LocatorBuiltinWasm, LocatorGitHub, LocatorRegistry:
+		return nil
+	case LocatorHTTPS:
+		if u, err := url.Parse(l.Value); err == nil && u.Scheme == "http" && !loopback(u.Hostname()) {
+			return fmt.Errorf("plugin locator %q for %s (in %s): plain http is refused; use https:// (http is allowed for loopback hosts only)",
+				l.Raw, l.ID, l.DeclaredIn)
+		}
 		return nil
 	}
 	return fmt.Errorf("plugin locator %q for %s (in %s): %s locators are not supported yet",
 		l.Raw, l.ID, l.DeclaredIn, l.Kind)
+}
+
+// loopback reports whether host is localhost or a loopback address.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -154,9 +154,8 @@ func TestLoadMerge(t *testing.T) {
 	if !ok || gh.Kind != LocatorGitHub || gh.Value != "acme/tote-gh" {
 		t.Errorf("PluginLocator(gh) = %+v", gh)
 	}
-	wantErr := `plugin locator "github://acme/tote-gh" for gh (in ` + filepath.Join(tote, FileName) + `:6): github locators are not supported yet`
-	if err := gh.Supported(); err == nil || err.Error() != wantErr {
-		t.Errorf("Supported() = %v\nwant %s", err, wantErr)
+	if err := gh.Supported(); err != nil {
+		t.Errorf("Supported() = %v", err)
 	}
 	if got := c.PluginIDs(); !reflect.DeepEqual(got, []string{"gh", "mytool"}) {
 		t.Errorf("PluginIDs = %v", got)
@@ -311,9 +310,12 @@ func TestLocators(t *testing.T) {
 		{"file:///opt/x.wasm", LocatorFile, "/opt/x.wasm", true},
 		{"/opt/y.wasm", LocatorFile, "/opt/y.wasm", true},
 		{"builtin://node", LocatorBuiltin, "node", true},
-		{"https://example.com/p.wasm", LocatorHTTPS, "https://example.com/p.wasm", false},
-		{"github://moonrepo/tools@v0.1.0", LocatorGitHub, "moonrepo/tools@v0.1.0", false},
-		{"registry://ghcr.io/acme/plugin:1.0", LocatorRegistry, "ghcr.io/acme/plugin:1.0", false},
+		{"https://example.com/p.wasm", LocatorHTTPS, "https://example.com/p.wasm", true},
+		{"http://127.0.0.1:8080/p.toml", LocatorHTTPS, "http://127.0.0.1:8080/p.toml", true},
+		{"http://example.com/p.wasm", LocatorHTTPS, "http://example.com/p.wasm", false},
+		{"github://moonrepo/tools@v0.1.0", LocatorGitHub, "moonrepo/tools@v0.1.0", true},
+		{"github://moonrepo/plugins/node_tool", LocatorGitHub, "moonrepo/plugins/node_tool", true},
+		{"registry://ghcr.io/acme/plugin:1.0", LocatorRegistry, "ghcr.io/acme/plugin:1.0", true},
 	}
 	for _, tt := range tests {
 		l, err := parseLocator(tt.raw, "x", decl, decl+":3")
@@ -328,7 +330,7 @@ func TestLocators(t *testing.T) {
 		if (err == nil) != tt.supported {
 			t.Errorf("%q Supported() = %v", tt.raw, err)
 		}
-		if err != nil && !strings.Contains(err.Error(), "(in "+decl+":3): "+tt.kind+" locators are not supported yet") {
+		if err != nil && !strings.Contains(err.Error(), "(in "+decl+":3): plain http is refused") {
 			t.Errorf("%q Supported() = %v", tt.raw, err)
 		}
 	}

@@ -468,13 +468,13 @@ func parseLocator(raw, id, declaringFile, source string) (Locator, error) {
 			return l, fmt.Errorf("plugin locator %q for %s has no package reference", raw, id)
 		}
 		l.Kind, l.Value = LocatorRegistry, rest
-	case hasScheme && scheme == "builtin":
+	case hasScheme && (scheme == "builtin" || scheme == "builtin+wasm"):
 		if rest == "" {
 			return l, fmt.Errorf("plugin locator %q for %s has no plugin name", raw, id)
 		}
-		l.Kind, l.Value = LocatorBuiltin, rest
+		l.Kind, l.Value = scheme, rest
 	default:
-		return l, fmt.Errorf("unknown plugin locator %q for %s (want file://PATH, an absolute path, https://URL, github://owner/repo[@tag], registry://REF or builtin://NAME)", raw, id)
+		return l, fmt.Errorf("unknown plugin locator %q for %s (want file://PATH, an absolute path, https://URL, github://owner/repo[@tag], registry://REF, builtin://NAME or builtin+wasm://NAME)", raw, id)
 	}
 	return l, nil
 }

@@ -45,9 +45,12 @@ type Builtin struct {
 	Version string
 	// Table is the core's contract functions.
 	Table pluginhost.Table
-	// Wasm returns the built-in's WASM build, for "builtin+wasm" locators;
-	// nil when it has none.
-	Wasm func() ([]byte, error)
+}
+
+// BuiltinWasmPath is where the WASM build of a built-in is installed for
+// builtin+wasm:// locators: <plugins dir>/builtin/<id>.wasm.
+func BuiltinWasmPath(pluginsDir, id string) string {
+	return filepath.Join(pluginsDir, "builtin", id+".wasm")
 }
 
 // Tool is a tool whose plugin is loaded.
@@ -87,12 +90,26 @@ func (m *Manager) findPlugin(id string) (pluginSource, error) {
 			}
 			sum := sha256.Sum256(b)
 			return pluginSource{kind: "file", path: loc.Value, digest: "sha256:" + hex.EncodeToString(sum[:]), label: "file://" + loc.Value}, nil
-		case "builtin", "builtin+wasm":
+		case "builtin":
 			b, ok := m.Builtins[loc.Value]
 			if !ok {
 				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
 			}
-			return pluginSource{kind: loc.Kind, path: loc.Value, digest: loc.Kind + ":" + b.Version, label: loc.Kind + ":" + loc.Value}, nil
+			return pluginSource{kind: loc.Kind, path: loc.Value, digest: "builtin:" + b.Version, label: "builtin://" + loc.Value}, nil
+		case "builtin+wasm":
+			if _, ok := m.Builtins[loc.Value]; !ok {
+				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
+			}
+			path := BuiltinWasmPath(m.Store.PluginsDir(), loc.Value)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return pluginSource{}, &hintErr{
+					err:  fmt.Errorf("plugin for %s (declared in %s): the WASM build of built-in %q is not installed: %w", id, loc.DeclaredIn, loc.Value, err),
+					hint: fmt.Sprintf("build it from a tote checkout with `tote plugin build --builtin %s --install`", loc.Value),
+				}
+			}
+			sum := sha256.Sum256(b)
+			return pluginSource{kind: "file", path: path, digest: "sha256:" + hex.EncodeToString(sum[:]), label: "builtin+wasm://" + loc.Value}, nil
 		default:
 			return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): %s locators are not supported yet", id, loc.DeclaredIn, loc.Kind)
 		}
@@ -130,15 +147,8 @@ func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
 	switch src.kind {
 	case "builtin":
 		p = &pluginhost.Native{PluginID: id, Table: m.Builtins[src.path].Table, Host: m.nativeHost(id, table)}
-	case "builtin+wasm", "file":
-		var wasm []byte
-		if src.kind == "file" {
-			wasm, err = os.ReadFile(src.path)
-		} else if b := m.Builtins[src.path]; b.Wasm == nil {
-			err = fmt.Errorf("built-in %q has no WASM build", src.path)
-		} else {
-			wasm, err = b.Wasm()
-		}
+	case "file":
+		wasm, err := os.ReadFile(src.path)
 		if err != nil {
 			return nil, fmt.Errorf("load plugin for %s: %w", id, err)
 		}
