@@ -30,4 +30,9 @@ for m in "${modules[@]}"; do
 	echo "== go test ($m)"
 	(cd "$m" && go test -count=1 "$@" ./...) || status=1
 done
+# Every fuzz target, for a bounded time each (FUZZTIME seconds, default 30;
+# FUZZTIME=0 skips them).
+if [ "${FUZZTIME:-30}" != 0 ]; then
+	bash scripts/fuzz.sh "${FUZZTIME:-30}" || status=1
+fi
 exit $status

@@ -69,18 +69,22 @@ type Tool struct {
 
 // pluginSource is where a tool's plugin comes from.
 type pluginSource struct {
-	kind   string // "file", "builtin", "builtin+wasm"
-	path   string // for file
+	kind   string // "file", "builtin", "builtin+wasm", "schema"
+	path   string // for file and schema
 	digest string
 	label  string
+	name   string // the plugin file's name when path is a cache blob
 }
 
 // findPlugin finds the plugin of a tool: a [plugins] locator, else a built-in.
-func (m *Manager) findPlugin(id string) (pluginSource, error) {
+func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, error) {
 	loc, ok := m.Config.PluginLocator(id)
 	if ok {
 		if err := loc.Supported(); err != nil {
 			return pluginSource{}, err
+		}
+		if src, ok, err := m.findSchemaOrRemote(ctx, loc); ok {
+			return src, err
 		}
 		switch loc.Kind {
 		case "file":
@@ -88,8 +92,7 @@ func (m *Manager) findPlugin(id string) (pluginSource, error) {
 			if err != nil {
 				return pluginSource{}, fmt.Errorf("plugin for %s (%s, declared in %s): %w", id, loc.Value, loc.DeclaredIn, err)
 			}
-			sum := sha256.Sum256(b)
-			return pluginSource{kind: "file", path: loc.Value, digest: "sha256:" + hex.EncodeToString(sum[:]), label: "file://" + loc.Value}, nil
+			return pluginSource{kind: "file", path: loc.Value, digest: digestOf(b), label: "file://" + loc.Value}, nil
 		case "builtin":
 			b, ok := m.Builtins[loc.Value]
 			if !ok {
@@ -138,7 +141,7 @@ func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
 	if t, ok := m.tools[id]; ok {
 		return t, nil
 	}
-	src, err := m.findPlugin(id)
+	src, err := m.findPlugin(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +150,10 @@ func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
 	switch src.kind {
 	case "builtin":
 		p = &pluginhost.Native{PluginID: id, Table: m.Builtins[src.path].Table, Host: m.nativeHost(id, table)}
+	case sourceSchema:
+		if p, err = m.loadSchema(id, src, table); err != nil {
+			return nil, err
+		}
 	case "file":
 		wasm, err := os.ReadFile(src.path)
 		if err != nil {
@@ -239,4 +246,10 @@ func granted(t config.ToolTable, capability string) bool {
 		}
 	}
 	return false
+}
+
+// digestOf is "sha256:<hex>" of b.
+func digestOf(b []byte) string {
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }

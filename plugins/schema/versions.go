@@ -158,6 +158,9 @@ func orZero(s string) string {
 // gitTags runs `git ls-remote --tags` on url through the host and returns
 // the tag names (peeled "^{}" entries folded into their tags).
 func gitTags(h pluginhost.Host, url string) ([]string, error) {
+	if err := CheckGitURL(url); err != nil {
+		return nil, err
+	}
 	out, err := h.Exec(api.ExecCommandInput{Command: "git", Args: []string{"ls-remote", "--tags", "--sort", "version:refname", url}})
 	if err != nil {
 		return nil, pluginhost.Errorf("list the tags of %s with git ls-remote: %v", url, err)
@@ -209,4 +212,19 @@ func parseVersion(s string) (semver, bool) {
 		*nums[i] = n
 	}
 	return v, true
+}
+
+// CheckGitURL refuses resolve.git-url values that git would read as an
+// option ("-…") or as a remote helper ("ext::…"): the URL is handed to
+// git ls-remote, and must name a repository only.
+func CheckGitURL(url string) error {
+	switch {
+	case strings.HasPrefix(url, "-"):
+		return pluginhost.Errorf("resolve.git-url %q: a URL may not start with '-'", url)
+	case strings.Contains(url, "::"):
+		return pluginhost.Errorf("resolve.git-url %q: remote helpers (<transport>::<address>) are not allowed", url)
+	case strings.ContainsAny(url, "\x00\n\r"):
+		return pluginhost.Errorf("resolve.git-url %q: control characters are not allowed", url)
+	}
+	return nil
 }

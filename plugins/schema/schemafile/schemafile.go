@@ -164,6 +164,11 @@ func validate(file string, s *schema.Schema) error {
 			return errf(key, "invalid regular expression %q: %v", pat, err)
 		}
 	}
+	if s.Resolve.GitURL != "" {
+		if err := schema.CheckGitURL(s.Resolve.GitURL); err != nil {
+			return errf("resolve.git-url", "%v", strings.TrimPrefix(err.Error(), "resolve.git-url "))
+		}
+	}
 	if s.Resolve.GitURL != "" && s.Resolve.ManifestURL != "" {
 		return errf("resolve", "give git-url or manifest-url, not both")
 	}

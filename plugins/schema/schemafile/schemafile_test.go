@@ -107,6 +107,8 @@ versions = ["1.0.0"]
 		{"bad type", "a.toml", strings.Replace(base, `name = "x"`, "name = \"x\"\ntype = \"tool\"", 1), "type", "is not one of"},
 		{"no resolve", "a.toml", strings.Replace(base, "versions = [\"1.0.0\"]\n", "", 1), "resolve", "is required"},
 		{"two primaries", "a.toml", base + "[install.exes.a]\nprimary = true\n[install.exes.b]\nprimary = true\n", "install.exes", "only one"},
+		{"git option", "a.toml", strings.Replace(base, "versions = [\"1.0.0\"]\n", "git-url = \"--upload-pack=touch /tmp/x\"\n", 1), "resolve.git-url", "may not start with '-'"},
+		{"git helper", "a.toml", strings.Replace(base, "versions = [\"1.0.0\"]\n", "git-url = \"ext::sh -c touch% /tmp/x\"\n", 1), "resolve.git-url", "remote helpers"},
 		{"libc", "a.toml", base + "[install.libc]\nuclibc = \"u\"\n", "install.libc.uclibc", "unknown libc"},
 		{"json list", "a.json", `{"install":{"downloadUrl":"u"},"platform":{"linux":{"downloadFile":"f"}},"resolve":{"versions":[1]}}`, "resolve.versions[0]", "must be a string"},
 		{"yaml bool", "a.yaml", "install:\n  downloadUrl: u\n  noBin: maybe\nplatform:\n  linux:\n    downloadFile: f\nresolve:\n  versions: ['1.0.0']\n", "install.no-bin", "must be true or false"},

@@ -1,0 +1,120 @@
+package toolchain
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/plugincache"
+	"github.com/tote-dev/tote/plugins/pluginhost"
+	"github.com/tote-dev/tote/plugins/schema"
+	"github.com/tote-dev/tote/plugins/schema/schemafile"
+)
+
+// Plugin source kinds added for schema plugins and remote locators.
+const (
+	// sourceSchema is a schema file (TOML/JSON/YAML) served by the built-in
+	// schema plugin.
+	sourceSchema = "schema"
+)
+
+// PluginCache returns the download cache of remote plugins
+// ($TOTE_HOME/plugins), honouring url-rewrites, offline mode,
+// TOTE_PLUGIN_CACHE_TTL (a Go duration, default 7 days) and GITHUB_TOKEN.
+func (m *Manager) PluginCache() *plugincache.Cache {
+	c := &plugincache.Cache{
+		Dir:         m.Store.PluginsDir(),
+		HTTP:        m.HTTP,
+		Rewrite:     m.Config.Settings().RewriteURL,
+		Offline:     m.Offline(),
+		GitHubToken: os.Getenv("GITHUB_TOKEN"),
+		GitHubAPI:   os.Getenv("TOTE_GITHUB_API"),
+		Logger:      m.Logger,
+	}
+	if v := os.Getenv("TOTE_PLUGIN_CACHE_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			m.Logger.Warn("ignoring TOTE_PLUGIN_CACHE_TTL: want a positive duration such as 24h", "value", v)
+		} else {
+			c.TTL = d
+		}
+	}
+	return c
+}
+
+// findSchemaOrRemote handles the locators that the built-in switch of
+// findPlugin does not: a file:// locator of a schema file, and remote
+// locators, which are fetched into the plugin cache first. ok is false for
+// every other locator.
+func (m *Manager) findSchemaOrRemote(ctx context.Context, loc config.Locator) (src pluginSource, ok bool, err error) {
+	switch {
+	case loc.Kind == config.LocatorFile && schemafile.IsSchemaFile(loc.Value):
+		b, err := os.ReadFile(loc.Value)
+		if err != nil {
+			return pluginSource{}, true, fmt.Errorf("plugin for %s (%s, declared in %s): %w", loc.ID, loc.Value, loc.DeclaredIn, err)
+		}
+		return pluginSource{kind: sourceSchema, path: loc.Value, digest: digestOf(b), label: "file://" + loc.Value}, true, nil
+	case plugincache.Remote(loc.Kind):
+		e, err := m.PluginCache().Get(ctx, loc, plugincache.Options{})
+		if err != nil {
+			return pluginSource{}, true, err
+		}
+		kind := "file"
+		switch e.Ext() {
+		case ".wasm":
+		case ".toml", ".json", ".yaml", ".yml":
+			kind = sourceSchema
+		default:
+			return pluginSource{}, true, fmt.Errorf("plugin %s (declared in %s): %s is neither a .wasm nor a schema file", loc.Raw, loc.DeclaredIn, e.Name)
+		}
+		return pluginSource{kind: kind, path: e.Path, digest: e.Digest, label: loc.Raw, name: e.Name}, true, nil
+	}
+	return pluginSource{}, false, nil
+}
+
+// loadSchema parses a schema file and serves it with the built-in schema
+// plugin's native build. Schemas that resolve versions from Git tags are
+// granted exec_command, which the core uses only to run
+// `git ls-remote --tags` on the schema's git-url.
+func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable) (Plugin, error) {
+	data, err := os.ReadFile(src.path)
+	if err != nil {
+		return nil, fmt.Errorf("load plugin %s for %s: %w", src.label, id, err)
+	}
+	name := src.path
+	if src.name != "" {
+		name = src.name
+	}
+	res, err := schemafile.Parse(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("load plugin %s for %s: %w", src.label, id, err)
+	}
+	for _, w := range res.Warnings {
+		m.Logger.Warn(w, "tool", id)
+	}
+	h := m.nativeHost(id, table)
+	if res.Schema.NeedsExec() {
+		h.allowExec = true
+	}
+	return &pluginhost.Native{PluginID: id, Table: schema.Table, Host: &schemaHost{nativeHost: h, schema: string(res.JSON)}}, nil
+}
+
+// schemaHost is the native host of the schema plugin: the tool's native
+// host plus the injected schema.
+type schemaHost struct {
+	*nativeHost
+	schema string
+}
+
+var _ schema.Configurer = (*schemaHost)(nil)
+
+// Config serves api.ConfigSchema.
+func (h *schemaHost) Config(key string) (string, bool) {
+	if key == api.ConfigSchema {
+		return h.schema, true
+	}
+	return "", false
+}
