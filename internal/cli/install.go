@@ -10,15 +10,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/lockfile"
 	"github.com/tote-dev/tote/internal/toolchain"
 )
 
 func init() { subcommands = append(subcommands, newCmdInstall, newCmdUninstall) }
 
 type installOptions struct {
-	pin   string
-	force bool
-	quiet bool
+	pin        string
+	force      bool
+	quiet      bool
+	updateLock bool
 }
 
 func newCmdInstall(f *Factory) *cobra.Command {
@@ -34,7 +36,13 @@ apply here, in parallel. With TOOL, installs the version pinned for it (or
 SPEC when given: a full version like 20.11.1, a partial like 20, a range
 like ^1.22, or an alias like latest or lts). An installed version that
 satisfies the spec is reused. Arguments after -- are passed to the plugin's
-install hooks.`,
+install hooks.
+
+When a .prototools.lock sits next to the nearest .prototools, a spec it
+records installs the locked version, and the download must have the locked
+checksum (and the plugin the locked digest): a difference is an error.
+New specs are added to it. --update-lock resolves afresh and rewrites the
+entries (creating the file).`,
 		Example: `  tote install                 # everything pinned here
   tote install node 20         # the newest node 20.x
   tote install go 1.22 --pin   # and pin it in ./.prototools`,
@@ -58,6 +66,7 @@ install hooks.`,
 	cmd.Flags().Lookup("pin").NoOptDefVal = "local"
 	cmd.Flags().BoolVar(&o.force, "force", false, "reinstall even if the version is installed")
 	cmd.Flags().BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
+	cmd.Flags().BoolVar(&o.updateLock, "update-lock", false, "resolve afresh and record the results in .prototools.lock (creating it)")
 	return cmd
 }
 
@@ -67,8 +76,12 @@ func runInstall(ctx context.Context, f *Factory, args, passthrough []string, o i
 		return err
 	}
 	opts := toolchain.InstallOptions{Force: o.force, Quiet: o.quiet, Pinned: o.pin != "", PassthroughArgs: passthrough}
+	lk, err := openLock(m, o.updateLock)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 {
-		return installAll(ctx, f, m, opts)
+		return installAll(ctx, f, m, opts, lk, o.updateLock)
 	}
 	id, spec := args[0], ""
 	if len(args) > 1 {
@@ -84,11 +97,19 @@ func runInstall(ctx context.Context, f *Factory, args, passthrough []string, o i
 	if spec == "" {
 		spec = "latest"
 	}
-	res, err := m.Install(ctx, id, spec, opts)
+	res, err := installLocked(ctx, m, lk, id, spec, opts, o.updateLock)
 	if err != nil {
 		return err
 	}
 	report(f, o.quiet, res)
+	if lk != nil {
+		if err := recordLock(ctx, m, lk, id, spec, res); err != nil {
+			return err
+		}
+		if err := lk.Write(); err != nil {
+			return err
+		}
+	}
 	if o.pin != "" {
 		pinSpec := spec
 		if len(args) < 2 || isAliasLike(spec) {
@@ -125,7 +146,7 @@ func report(f *Factory, quiet bool, res *toolchain.InstallResult) {
 
 // installAll installs every pinned tool in parallel; every failure is
 // reported, and the command fails if any did.
-func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts toolchain.InstallOptions) error {
+func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts toolchain.InstallOptions, lk *lockfile.File, update bool) error {
 	ids := m.Config.PinnedTools()
 	if len(ids) == 0 {
 		fmt.Fprintln(f.IO.ErrOut, "nothing to install: no tools are pinned in .prototools here")
@@ -141,6 +162,7 @@ func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts tool
 	// concurrent), downloads and unpacking run in parallel.
 	specs := make([]string, len(ids))
 	versions := make([]string, len(ids))
+	expect := make([]string, len(ids))
 	for i, id := range ids {
 		det, err := m.Detect(ctx, id)
 		if err != nil {
@@ -152,6 +174,16 @@ func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts tool
 			results[i].err = fmt.Errorf("%s: no version pinned", id)
 			continue
 		}
+		if lk != nil && !update {
+			if err := checkLockedPlugin(ctx, m, lk, id); err != nil {
+				results[i].err = err
+				continue
+			}
+			if rec, ok := lk.Tool(id, det.Spec); ok {
+				versions[i], expect[i] = rec.Version, rec.Checksum
+				continue
+			}
+		}
 		versions[i], results[i].err = m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{Remote: opts.Force})
 	}
 	var wg sync.WaitGroup
@@ -160,7 +192,12 @@ func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts tool
 			continue
 		}
 		wg.Go(func() {
-			results[i].res, results[i].err = m.InstallVersion(ctx, id, versions[i], opts)
+			o := opts
+			o.ExpectChecksum, o.Spec = expect[i], specs[i]
+			results[i].res, results[i].err = m.InstallVersion(ctx, id, versions[i], o)
+			if results[i].err != nil && lk != nil {
+				results[i].err = withLockHint(results[i].err, lk)
+			}
 		})
 	}
 	wg.Wait()
@@ -172,6 +209,17 @@ func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts tool
 			continue
 		}
 		report(f, opts.Quiet, results[i].res)
+		if lk != nil {
+			if err := recordLock(ctx, m, lk, id, specs[i], results[i].res); err != nil {
+				failed++
+				fmt.Fprintf(f.IO.ErrOut, "tote: error: %s: %v\n", id, err)
+			}
+		}
+	}
+	if lk != nil {
+		if err := lk.Write(); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		return &ExitError{Code: 1, Err: nil}

@@ -28,6 +28,10 @@ type InstallOptions struct {
 	PassthroughArgs []string
 	// Spec is what the user asked for, told to extensions.
 	Spec string
+	// ExpectChecksum, when set ("sha256:<hex>", from a lockfile), must be
+	// the checksum of the download; anything else fails the install with a
+	// checksum mismatch naming the URL, and nothing is installed.
+	ExpectChecksum string
 }
 
 // InstallResult says what an install did.
@@ -37,6 +41,9 @@ type InstallResult struct {
 	Dir string
 	// Already is true when the version was installed before.
 	Already bool
+	// SourceURL and Checksum describe the download of a new install
+	// (empty when Already).
+	SourceURL, Checksum string
 }
 
 // Install resolves spec and installs that version of a tool.
@@ -119,6 +126,9 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 			return nil, err
 		}
 	}
+	if err := checkExpected(opts.ExpectChecksum, rec); err != nil {
+		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
 	if err := m.locate(ctx, t, ver, staging, final, &rec); err != nil {
 		return nil, err
 	}
@@ -144,6 +154,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 			return nil, err
 		}
 	}
+	res.SourceURL, res.Checksum = rec.SourceURL, rec.Checksum
 	ev.Dir, ev.Checksum, ev.DurationMS = final, rec.Checksum, time.Since(started).Milliseconds()
 	m.fire(ctx, api.EventPostInstall, ev, nil) // observe-only: never fails
 	return res, nil

@@ -66,9 +66,9 @@ type Config struct {
 
 // config decodes [tools.bun] with defaults.
 func config(h pluginhost.Host) (Config, error) {
-	cfg, err := sdk.DecodeToolConfig(h.ToolConfig(), Config{DistURL: DefaultDistURL})
+	cfg, err := pluginhost.DecodeConfig(h, Config{DistURL: DefaultDistURL})
 	if err != nil {
-		return cfg, pluginhost.Errorf("[tools.%s]: %v", h.ToolID(), err)
+		return cfg, err
 	}
 	if cfg.DistURL == "" {
 		cfg.DistURL = DefaultDistURL

@@ -1,89 +1,23 @@
 package bun
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
-
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/plugins/internal/ghtags"
 	"github.com/tote-dev/tote/plugins/pluginhost"
-	"github.com/tote-dev/tote/sdk"
 )
 
 // maxTagPages bounds the tags listing: Bun has a few hundred tags.
 const maxTagPages = 30
 
-// tag is one entry of the GitHub tags API; only the name is used.
-type tag struct {
-	Name string `json:"name"`
-}
-
-// fetchTags reads every page of a GitHub tags listing (base ends in
-// "?per_page=100"). It stops at a short page, an empty page, or a page that
-// adds no new tag (a server that ignores the page parameter).
-func fetchTags(h pluginhost.Host, base string) ([]string, error) {
-	const perPage = 100
-	seen := map[string]bool{}
-	var names []string
-	for page := 1; page <= maxTagPages; page++ {
-		url := fmt.Sprintf("%s&page=%d", base, page)
-		body, err := h.Fetch(url)
-		if err != nil {
-			return nil, err
-		}
-		var tags []tag
-		if err := json.Unmarshal(body, &tags); err != nil {
-			return nil, pluginhost.Errorf("list versions: %s is not a GitHub tags listing: %v", url, err)
-		}
-		added := 0
-		for _, t := range tags {
-			if !seen[t.Name] {
-				seen[t.Name] = true
-				names = append(names, t.Name)
-				added++
-			}
-		}
-		if len(tags) < perPage || added == 0 {
-			break
-		}
-	}
-	return names, nil
-}
-
-// versionsFromTags keeps the tags named prefix+<semver> (dropping others
-// such as "canary" or Bun's pre-1.0 "v0.x" tags) and returns their versions, oldest
-// first, and the newest stable one.
-func versionsFromTags(names []string, prefix string) (versions []string, latest string) {
-	for _, n := range names {
-		v, ok := strings.CutPrefix(n, prefix)
-		if !ok {
-			continue
-		}
-		s, err := sdk.ParseSpec(v)
-		if err != nil || s.Kind != sdk.SpecExact {
-			continue
-		}
-		versions = append(versions, v)
-	}
-	sdk.SortVersions(versions)
-	for i := len(versions) - 1; i >= 0; i-- {
-		if !strings.Contains(versions[i], "-") {
-			latest = versions[i]
-			break
-		}
-	}
-	return versions, latest
-}
-
 // LoadVersions lists Bun's releases from the tags of oven-sh/bun
 // ("bun-v<semver>"), with latest = the newest stable release and the
 // rolling "canary" release.
 func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
-	names, err := fetchTags(h, TagsURL)
+	names, err := ghtags.Fetch(h, TagsURL, maxTagPages)
 	if err != nil {
 		return api.LoadVersionsOutput{}, err
 	}
-	versions, latest := versionsFromTags(names, "bun-v")
+	versions, latest := ghtags.Versions(names, "bun-v")
 	if len(versions) == 0 {
 		return api.LoadVersionsOutput{}, pluginhost.Errorf("list versions: %s lists no bun-v<version> tags", TagsURL)
 	}

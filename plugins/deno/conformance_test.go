@@ -47,7 +47,7 @@ func TestConformance(t *testing.T) {
 		{Name: "parse-empty", Env: l64, Fn: api.FuncParseVersionFile, Input: parse("\n\n")},
 		{Name: "parse-junk", Env: l64, Fn: api.FuncParseVersionFile, Input: parse("deno please\n"), WantErr: `.dvmrc:1: "deno please" is not a Deno version`},
 		{Name: "custom-dist-url", Env: l64, Config: map[string]any{"dist-url": "https://mirror.example/deno/{version}/{file}"}, Fn: api.FuncDownloadPrebuilt, Input: dl("2.1.2")},
-		{Name: "bad-config", Env: l64, Config: map[string]any{"dist-url": 3}, Fn: api.FuncDownloadPrebuilt, Input: dl("2.1.2"), WantErr: "[tools.deno]"},
+		{Name: "bad-config", Env: l64, Config: map[string]any{"dist-url": 3}, Fn: api.FuncDownloadPrebuilt, Input: dl("2.1.2"), WantErr: "invalid configuration in [tools.deno]"},
 		{Name: "canary-linux", Env: l64, Fn: api.FuncDownloadPrebuilt, Input: dl("canary")},
 		{Name: "canary-windows-arm64", Env: wa64, Fn: api.FuncDownloadPrebuilt, Input: dl("canary")},
 		{Name: "latest", Env: m64, Fn: api.FuncDownloadPrebuilt, Input: dl("latest")},

@@ -34,7 +34,6 @@ package golang
 import (
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
-	"github.com/tote-dev/tote/sdk"
 )
 
 // Version is the plugin's own version.
@@ -74,9 +73,9 @@ func DefaultConfig() Config { return Config{DistURL: DistURL, Gobin: true} }
 
 // config decodes [tools.go] over the defaults.
 func config(h pluginhost.Host) (Config, error) {
-	cfg, err := sdk.DecodeToolConfig(h.ToolConfig(), DefaultConfig())
+	cfg, err := pluginhost.DecodeConfig(h, DefaultConfig())
 	if err != nil {
-		return cfg, pluginhost.Errorf("invalid configuration in [tools.%s]: %v", h.ToolID(), err)
+		return cfg, err
 	}
 	if cfg.DistURL == "" {
 		cfg.DistURL = DistURL

@@ -34,7 +34,6 @@ package node
 import (
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
-	"github.com/tote-dev/tote/sdk"
 )
 
 // Version is the plugin's own version.
@@ -71,9 +70,9 @@ type Config struct {
 
 // loadConfig decodes [tools.node] over the defaults.
 func loadConfig(h pluginhost.Host) (Config, error) {
-	cfg, err := sdk.DecodeToolConfig(h.ToolConfig(), Config{DistURL: DefaultDistURL})
+	cfg, err := pluginhost.DecodeConfig(h, Config{DistURL: DefaultDistURL})
 	if err != nil {
-		return cfg, pluginhost.Errorf("invalid configuration in [tools.%s]: %v", h.ToolID(), err)
+		return cfg, err
 	}
 	if cfg.DistURL == "" {
 		cfg.DistURL = DefaultDistURL

@@ -13,6 +13,7 @@ import (
 	"sort"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/sdk"
 )
 
 // Host is what a built-in core may ask of its host: the same services a
@@ -145,3 +146,14 @@ func (n *Native) Call(ctx context.Context, fn string, in, out any) error {
 
 // Close does nothing: a native plugin holds no resources.
 func (n *Native) Close(ctx context.Context) error { return nil }
+
+// DecodeConfig decodes the tool's [tools.<id>] table over defaults (keys in
+// kebab, snake or camel case; unknown keys ignored), and words a bad table
+// the same way for every built-in.
+func DecodeConfig[T any](h Host, defaults T) (T, error) {
+	cfg, err := sdk.DecodeToolConfig(h.ToolConfig(), defaults)
+	if err != nil {
+		return cfg, Errorf("invalid configuration in [tools.%s]: %v", h.ToolID(), err)
+	}
+	return cfg, nil
+}

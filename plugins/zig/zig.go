@@ -48,9 +48,9 @@ type Config struct {
 func DefaultConfig() Config { return Config{IndexURL: IndexURL} }
 
 func config(h pluginhost.Host) (Config, error) {
-	cfg, err := sdk.DecodeToolConfig(h.ToolConfig(), DefaultConfig())
+	cfg, err := pluginhost.DecodeConfig(h, DefaultConfig())
 	if err != nil {
-		return cfg, pluginhost.Errorf("invalid configuration in [tools.%s]: %v", h.ToolID(), err)
+		return cfg, err
 	}
 	if cfg.IndexURL == "" {
 		cfg.IndexURL = IndexURL

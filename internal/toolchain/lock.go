@@ -1,0 +1,46 @@
+package toolchain
+
+import (
+	"strings"
+
+	"github.com/tote-dev/tote/internal/install"
+	"github.com/tote-dev/tote/internal/store"
+)
+
+// checkExpected compares an install's checksum with the one a lockfile
+// recorded; a difference is a *install.ChecksumMismatchError naming the URL.
+func checkExpected(want string, rec store.InstalledVersion) error {
+	if want == "" || want == rec.Checksum {
+		return nil
+	}
+	wantAlgo, wantHex, _ := strings.Cut(want, ":")
+	gotAlgo, gotHex, _ := strings.Cut(rec.Checksum, ":")
+	if gotAlgo == "" {
+		gotAlgo, gotHex = wantAlgo, "(none)"
+	}
+	if wantAlgo != gotAlgo {
+		gotHex = rec.Checksum
+	}
+	return &install.ChecksumMismatchError{URL: rec.SourceURL, Algo: wantAlgo, Expected: wantHex, Actual: gotHex}
+}
+
+// InstalledRecord returns what the manifest says about an installed version
+// (its source URL and checksum among others).
+func (m *Manager) InstalledRecord(id, ver string) (store.InstalledVersion, bool) {
+	man, err := m.Store.ReadManifest(id)
+	if err != nil || man == nil {
+		return store.InstalledVersion{}, false
+	}
+	rec, ok := man.InstalledVersions[ver]
+	return rec, ok
+}
+
+// PluginLocked is the locator and digest of a tool's plugin, for the
+// lockfile; ok is false for tools served by a built-in.
+func (m *Manager) PluginLocked(t *Tool) (locator, digest string, ok bool) {
+	loc, declared := m.Config.PluginLocator(t.ID)
+	if !declared || t.Meta == nil {
+		return "", "", false
+	}
+	return loc.Raw, t.Meta.Digest, true
+}
