@@ -225,6 +225,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	} else if err := install.Unpack(ctx, file, staging, install.UnpackOptions{Prefix: dl.ArchivePrefix, Name: name}); err != nil {
 		return fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
+	m.linkBareBinary(staging, name, id)
 	os.RemoveAll(dir)
 	return nil
 }

@@ -1,8 +1,11 @@
 package toolchain
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -43,4 +46,25 @@ func (m *Manager) PluginLocked(t *Tool) (locator, digest string, ok bool) {
 		return "", "", false
 	}
 	return loc.Raw, t.Meta.Digest, true
+}
+
+// linkBareBinary gives a download that was not an archive (a bare
+// executable such as jq-linux-amd64, unpacked as itself) the tool's name
+// too, as proto does: staging/<id> (plus .exe on Windows) becomes a hard
+// link to it, so locate_executables may name either.
+func (m *Manager) linkBareBinary(staging, name, id string) {
+	entries, err := os.ReadDir(staging)
+	if err != nil || len(entries) != 1 || entries[0].Name() != name || !entries[0].Type().IsRegular() {
+		return
+	}
+	exe := id
+	if m.Env.OS == api.OSWindows {
+		exe += ".exe"
+	}
+	if exe == name {
+		return
+	}
+	if err := os.Link(filepath.Join(staging, name), filepath.Join(staging, exe)); err != nil {
+		m.Logger.Debug("cannot link a bare binary under the tool's name", "tool", id, "file", name, "err", err)
+	}
 }

@@ -2,6 +2,7 @@ package toolchain
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -76,7 +77,8 @@ func (m *Manager) findSchemaOrRemote(ctx context.Context, loc config.Locator) (s
 }
 
 // loadSchema parses a schema file and serves it with the built-in schema
-// plugin's native build. Schemas that resolve versions from Git tags are
+// plugin's native build, with url-rewrites applied to resolve.git-url.
+// Schemas that resolve versions from Git tags are
 // granted exec_command, which the core uses only to run
 // `git ls-remote --tags` on the schema's git-url.
 func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable) (Plugin, error) {
@@ -94,6 +96,16 @@ func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable
 	}
 	for _, w := range res.Warnings {
 		m.Logger.Warn(w, "tool", id)
+	}
+	// url-rewrites apply to the Git repository too (git reads a rewritten
+	// http(s) mirror of it over the dumb or smart HTTP protocol).
+	if g := res.Schema.Resolve.GitURL; g != "" {
+		if rw := m.Config.Settings().RewriteURL(g); rw != g {
+			res.Schema.Resolve.GitURL = rw
+			if res.JSON, err = json.Marshal(res.Schema); err != nil {
+				return nil, fmt.Errorf("load plugin %s for %s: %w", src.label, id, err)
+			}
+		}
 	}
 	h := m.nativeHost(id, table)
 	if res.Schema.NeedsExec() {
