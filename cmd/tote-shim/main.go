@@ -6,8 +6,9 @@
 // version that is not installed, a pre_run hook, an extension listening to
 // pre-run or post-run), it hands over to `tote run`.
 //
-// It must stay small and quick to start: it imports no CLI framework and no
-// WebAssembly runtime (a test enforces this).
+// It must stay small and quick to start: it imports no CLI framework, no
+// WebAssembly runtime and no semver library (a test enforces this), so
+// version specs other than plain ones (20, 1.22, 1.22.3) take the slow path.
 package main
 
 import (
@@ -19,7 +20,7 @@ import (
 
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/extension/extcache"
-	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/launch/fastpath"
 	"github.com/tote-dev/tote/internal/store"
 )
 
@@ -38,27 +39,27 @@ func run() error {
 		home = filepath.Join(userHome, ".tote")
 	}
 	st := &store.Store{Home: home}
-	reg, err := launch.ReadRegistry(st)
+	reg, err := fastpath.ReadRegistry(st)
 	if err != nil {
 		return err
 	}
 	target, ok := reg.Shims[name]
 	if !ok {
-		return fmt.Errorf("no tool provides %q (shim registry %s); run `tote install` again", name, launch.RegistryPath(st))
+		return fmt.Errorf("no tool provides %q (shim registry %s); run `tote install` again", name, fastpath.RegistryPath(st))
 	}
 	plan, err := fast(st, target, userHome)
-	if errors.Is(err, launch.ErrNeedsPlugin) {
+	if errors.Is(err, fastpath.ErrNeedsPlugin) {
 		return slow(reg, target)
 	}
 	if err != nil {
 		return err
 	}
-	launch.TouchUsed(st, plan.Tool, plan.Version)
+	fastpath.TouchUsed(st, plan.Tool, plan.Version)
 	return plan.Exec()
 }
 
 // fast resolves the run from config, caches and manifests alone.
-func fast(st *store.Store, target launch.ShimTarget, userHome string) (*launch.Plan, error) {
+func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (*fastpath.Plan, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, err
@@ -70,37 +71,39 @@ func fast(st *store.Store, target launch.ShimTarget, userHome string) (*launch.P
 	// Extensions listening to pre-run or post-run need `tote run` (the
 	// cache of their subscriptions answers without loading them).
 	if extcache.MayListen(st.Home, cfg, extcache.RunEvents...) {
-		return nil, launch.ErrNeedsPlugin
+		return nil, fastpath.ErrNeedsPlugin
 	}
-	meta, err := launch.ReadMeta(st, target.Tool)
+	meta, err := fastpath.ReadMeta(st, target.Tool)
 	if err != nil || meta == nil || meta.Has("pre_run") {
-		return nil, launch.ErrNeedsPlugin
+		return nil, fastpath.ErrNeedsPlugin
 	}
-	d := &launch.Detector{Config: cfg, Store: st, Cwd: cwd, UserHome: userHome}
+	d := &fastpath.Detector{Config: cfg, Store: st, Cwd: cwd, UserHome: userHome}
 	det, err := d.Detect(target.Tool, meta)
 	if err != nil {
 		return nil, err
 	}
 	if det.VersionFile != "" || det.Spec == "" {
-		return nil, launch.ErrNeedsPlugin
+		return nil, fastpath.ErrNeedsPlugin
 	}
-	table := cfg.Tool(target.Tool)
-	ver, err := launch.ResolveInstalled(st, target.Tool, det.Spec, table.Aliases)
+	// Plain specs (20, 1.22, 1.22.3) resolve here; ranges and aliases need
+	// the semver library, which the shim does not link: `tote run` does it.
+	ver, err := fastpath.ResolveInstalledPlain(st, target.Tool, det.Spec)
 	if err != nil {
 		return nil, err
 	}
-	opts := launch.Options{Exe: target.Exe, Args: os.Args[1:]}
+	table := cfg.Tool(target.Tool)
+	opts := fastpath.Options{Exe: target.Exe, Args: os.Args[1:]}
 	if env := cfg.Env(); len(env) > 0 {
 		opts.Env = append(opts.Env, env)
 	}
 	if len(table.Env) > 0 {
 		opts.Env = append(opts.Env, table.Env)
 	}
-	return launch.NewPlan(st, target.Tool, ver, opts)
+	return fastpath.NewPlan(st, target.Tool, ver, opts)
 }
 
 // slow hands the run to `tote run`, which may load the plugin.
-func slow(reg *launch.ShimRegistry, target launch.ShimTarget) error {
+func slow(reg *fastpath.ShimRegistry, target fastpath.ShimTarget) error {
 	tote := reg.Tote
 	if tote == "" {
 		return fmt.Errorf("the shim registry does not say where tote is; run `tote install` again")

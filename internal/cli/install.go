@@ -184,7 +184,7 @@ func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts tool
 				continue
 			}
 		}
-		versions[i], results[i].err = m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{Remote: opts.Force})
+		versions[i], results[i].err = m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{Remote: opts.Force || update, Refresh: update})
 	}
 	var wg sync.WaitGroup
 	for i, id := range ids {

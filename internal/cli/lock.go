@@ -67,8 +67,20 @@ func checkLockedPlugin(ctx context.Context, m *toolchain.Manager, lk *lockfile.F
 // installLocked installs id at spec: the locked version and checksum when
 // the lockfile has the spec (and update is off), else a fresh resolution.
 func installLocked(ctx context.Context, m *toolchain.Manager, lk *lockfile.File, id, spec string, opts toolchain.InstallOptions, update bool) (*toolchain.InstallResult, error) {
-	if lk == nil || update {
+	if lk == nil {
 		return m.Install(ctx, id, spec, opts)
+	}
+	if update {
+		// Refreshing the lock resolves against the remote list afresh,
+		// not against what happens to be installed.
+		ver, err := m.Resolve(ctx, id, spec, toolchain.ResolveOptions{Remote: true, Refresh: true})
+		if err != nil {
+			return nil, err
+		}
+		if opts.Spec == "" {
+			opts.Spec = spec
+		}
+		return m.InstallVersion(ctx, id, ver, opts)
 	}
 	if err := checkLockedPlugin(ctx, m, lk, id); err != nil {
 		return nil, err

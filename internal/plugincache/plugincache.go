@@ -210,6 +210,11 @@ func (c *Cache) Get(ctx context.Context, loc config.Locator, opts Options) (*Ent
 	e.Size = int64(len(data))
 	e.FetchedAt = time.Now().UTC()
 	e.Path = c.blobPath(e.Digest, e.Name)
+	for _, d := range []string{filepath.Dir(e.Path), filepath.Join(c.Dir, "index")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("plugin cache: %w", err)
+		}
+	}
 	if _, err := os.Stat(e.Path); err != nil {
 		if err := store.WriteFileAtomic(e.Path, data, 0o644); err != nil {
 			return nil, fmt.Errorf("plugin cache: %w", err)

@@ -18,15 +18,15 @@ const DefaultRegistry = "ghcr.io"
 
 // Layer media types of plugins pushed to OCI registries, by extension.
 var layerTypes = map[string]string{
-	"application/wasm": ".wasm",
+	"application/wasm":                                  ".wasm",
 	"application/vnd.wasm.content.layer.v1+wasm":        ".wasm",
 	"application/vnd.module.wasm.content.layer.v1+wasm": ".wasm",
-	"application/toml":   ".toml",
-	"text/x-toml":        ".toml",
-	"application/json":   ".json",
-	"application/yaml":   ".yaml",
-	"application/x-yaml": ".yaml",
-	"text/yaml":          ".yaml",
+	"application/toml":                                  ".toml",
+	"text/x-toml":                                       ".toml",
+	"application/json":                                  ".json",
+	"application/yaml":                                  ".yaml",
+	"application/x-yaml":                                ".yaml",
+	"text/yaml":                                         ".yaml",
 }
 
 // RegistryRef is a parsed registry:// locator value.

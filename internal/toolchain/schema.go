@@ -121,7 +121,7 @@ type schemaHost struct {
 	schema string
 }
 
-var _ schema.Configurer = (*schemaHost)(nil)
+var _ pluginhost.Configurer = (*schemaHost)(nil)
 
 // Config serves api.ConfigSchema.
 func (h *schemaHost) Config(key string) (string, bool) {

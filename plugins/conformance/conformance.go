@@ -191,6 +191,8 @@ type testHost struct {
 	rewrite    func(string) string
 }
 
+var _ pluginhost.Configurer = (*testHost)(nil)
+
 // Config serves the case's injected config keys.
 func (h *testHost) Config(key string) (string, bool) {
 	v, ok := h.hostConfig[key]

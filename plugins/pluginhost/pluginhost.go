@@ -36,6 +36,16 @@ type Host interface {
 	Log(level api.LogTarget, msg string)
 }
 
+// Configurer is a Host that also serves injected config values (Extism
+// config keys such as api.ConfigSchema). It is separate from Host so that
+// every host need not implement it; a core that needs a value type-asserts
+// its host. The WASM host (pdk.GetConfig), the schema plugin's native host
+// and the conformance harness implement it.
+type Configurer interface {
+	// Config returns the value of an injected config key.
+	Config(key string) (string, bool)
+}
+
 // Func is one contract function: JSON in, JSON out.
 type Func func(h Host, in []byte) ([]byte, error)
 

@@ -157,15 +157,9 @@ type Detect struct {
 // which the host must grant exec_command (to run git ls-remote).
 func (s *Schema) NeedsExec() bool { return s.Resolve.GitURL != "" }
 
-// Configurer is a host that serves injected config values. The native and
-// WASM hosts implement it; the schema plugin needs it for [api.ConfigSchema].
-type Configurer interface {
-	Config(key string) (string, bool)
-}
-
 // load reads the injected schema.
 func load(h pluginhost.Host) (*Schema, error) {
-	c, ok := h.(Configurer)
+	c, ok := h.(pluginhost.Configurer)
 	if !ok {
 		return nil, pluginhost.Errorf("the host does not inject configuration; the schema plugin needs %q", api.ConfigSchema)
 	}

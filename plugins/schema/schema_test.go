@@ -15,6 +15,9 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
+	"github.com/tote-dev/tote/internal/vpath"
 	"github.com/tote-dev/tote/plugins/conformance"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 	"github.com/tote-dev/tote/plugins/schema"
@@ -386,5 +389,58 @@ func TestMissingSchema(t *testing.T) {
 	n := &pluginhost.Native{PluginID: "x", Table: schema.Table, Host: &host{env: conformance.Linux64}}
 	if err := n.Call(t.Context(), api.FuncRegisterTool, api.RegisterToolInput{ID: "x"}, nil); err == nil || !strings.Contains(err.Error(), "proto_schema") {
 		t.Errorf("no schema: %v", err)
+	}
+}
+
+// The WASM build resolves Git tags through the host's exec_command exactly
+// as the native build does (conformance cannot grant exec, so this test
+// loads the WASM build itself, with the grant the host gives schemas with a
+// git-url).
+func TestWasmGitTagsMatchNative(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the WASM plugin")
+	}
+	wasmPath := wasmbuild.Build(t, "wasm")
+	wasm, err := os.ReadFile(wasmPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	dir := t.TempDir()
+	mounts := vpath.ToolMounts(filepath.Join(dir, "home"), filepath.Join(dir, "user"), filepath.Join(dir, "cwd"), filepath.Join(dir, "home", "temp"))
+	for _, m := range mounts {
+		os.MkdirAll(m.Real, 0o755)
+	}
+	rt, err := runtime.New(ctx, runtime.NewConfig().WithCacheDir(filepath.Join(os.TempDir(), "tote-conformance-wasm-cache")).
+		WithHostEnvironment(conformance.Linux64).WithMounts(mounts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	url := gitRepo(t, "jq-1.7.1", "jq-1.7.0", "jq-1.6", "jq-1.8.0-rc1")
+	s := withGitURL(t, "proto-toml/jq.toml", url)
+	for _, grant := range []bool{true, false} {
+		p, err := rt.LoadBytes(ctx, wasm, runtime.LoadOptions{ID: "jq", Config: map[string]string{api.ConfigSchema: s}, AllowExec: grant})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wOut, wErr := p.CallRaw(ctx, api.FuncLoadVersions, []byte(`{"initial":"latest"}`))
+		p.Close(ctx)
+		native := &pluginhost.Native{PluginID: "jq", Table: schema.Table, Host: &host{env: conformance.Linux64, id: "jq", schema: s, noExec: !grant}}
+		nOut, nErr := native.CallRaw(ctx, api.FuncLoadVersions, []byte(`{"initial":"latest"}`))
+		if !grant {
+			if wErr == nil || nErr == nil || !strings.Contains(wErr.Error(), "permission") {
+				t.Errorf("without exec: wasm %v %s; native %v", wErr, wOut, nErr)
+			}
+			continue
+		}
+		if wErr != nil || nErr != nil {
+			t.Fatalf("wasm %v; native %v", wErr, nErr)
+		}
+		// jq's pattern is not anchored at the end, so jq-1.8.0-rc1 reads as
+		// 1.8.0, as it does in proto.
+		if string(wOut) != string(nOut) || !strings.Contains(string(wOut), `"versions":["1.8.0","1.7.1","1.7.0"]`) {
+			t.Errorf("outputs differ or are wrong:\n wasm   %s\n native %s", wOut, nOut)
+		}
 	}
 }

@@ -75,14 +75,15 @@ that is not granted is marked with "!".`,
 }
 
 func printList(w io.Writer, tty bool, infos []extension.Info) {
+	// Aligned columns in both modes (scripts match them with " +"); the
+	// header only on a terminal.
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	sep := "\t"
 	if tty {
 		fmt.Fprintln(tw, "ID\tKIND\tSTATE\tVERSION\tREQUESTED\tGRANTED")
 	}
 	for _, in := range infos {
 		fmt.Fprintln(tw, strings.Join([]string{in.ID, in.Kind, string(in.State), orDash(in.Metadata.Version),
-			requested(in), caps(in.Granted)}, sep))
+			requested(in), caps(in.Granted)}, "\t"))
 	}
 	tw.Flush()
 }

@@ -26,6 +26,10 @@ Extism ABI. Plugins written in Go use the tote SDK and are built with a plain
 	cmd.AddCommand(newCmdNew(f, nil))
 	cmd.AddCommand(newCmdBuild(f, nil))
 	cmd.AddCommand(newCmdInspect(f, nil))
+	cmd.AddCommand(newCmdAdd(f))
+	cmd.AddCommand(newCmdRemove(f))
+	cmd.AddCommand(newCmdList(f))
+	cmd.AddCommand(newCmdInfo(f))
 	return cmd
 }
 

@@ -19,7 +19,10 @@ import (
 // Host is the SDK-backed pluginhost.Host.
 type Host struct{}
 
-var _ pluginhost.Host = Host{}
+var (
+	_ pluginhost.Host       = Host{}
+	_ pluginhost.Configurer = Host{}
+)
 
 // Env returns the injected host environment.
 func (Host) Env() api.HostEnvironment { return sdk.HostEnvironment() }

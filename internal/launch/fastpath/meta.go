@@ -1,13 +1,4 @@
-// Package launch decides, without loading any plugin, which installed tool
-// version a command should run and how: it reads the configuration, the
-// environment, the store's manifests and small caches written when plugins
-// last ran. It is shared by `tote run` and the tote-shim launcher, so it must
-// stay light: no WASM runtime, no CLI framework.
-//
-// When a decision needs a plugin (a version file only the plugin can parse, a
-// version that is not installed, a plugin with a pre_run hook), launch
-// reports ErrNeedsPlugin and the caller takes the slow path.
-package launch
+package fastpath
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package launch
+package fastpath
 
 import (
 	"encoding/json"
