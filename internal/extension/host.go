@@ -541,6 +541,15 @@ func (h *Host) rebuild() {
 	h.chains = chains
 }
 
+// Quotas on what one extension may register, so a hostile plugin cannot
+// make every event dispatch or `tote --help` arbitrarily slow.
+const (
+	// MaxListeners is the most subscriptions one extension may hold.
+	MaxListeners = 64
+	// MaxCommands is the most commands one extension may register.
+	MaxCommands = 16
+)
+
 // registrar collects what a plugin registers during one Enable call.
 type registrar struct {
 	h         *Host
@@ -548,6 +557,20 @@ type registrar struct {
 	done      bool
 	listeners []*listener
 	commands  []*command
+	// overQuota records which quota warnings were already printed.
+	overQuota map[string]bool
+}
+
+// quota refuses a registration past a limit, warning once per kind.
+func (r *registrar) quota(kind string, limit int) error {
+	if r.overQuota == nil {
+		r.overQuota = map[string]bool{}
+	}
+	if !r.overQuota[kind] {
+		r.overQuota[kind] = true
+		r.h.warnf("extension %q: more than %d %s; the rest are refused", r.e.id, limit, kind)
+	}
+	return fmt.Errorf("quota exceeded: an extension may hold at most %d %s", limit, kind)
 }
 
 func (r *registrar) Subscribe(in api.SubscribeInput) (api.SubscribeOutput, error) {
@@ -563,6 +586,9 @@ func (r *registrar) Subscribe(in api.SubscribeInput) (api.SubscribeOutput, error
 	}
 	if !known {
 		return api.SubscribeOutput{}, fmt.Errorf("unknown event %q (want one of %s)", in.Event, eventNames())
+	}
+	if len(r.listeners) >= MaxListeners {
+		return api.SubscribeOutput{}, r.quota("subscriptions", MaxListeners)
 	}
 	l := &listener{e: r.e, id: uint32(len(r.listeners) + 1), seq: len(r.listeners), SubscribeInput: in}
 	r.listeners = append(r.listeners, l)
@@ -593,6 +619,9 @@ func (r *registrar) RegisterCommand(spec api.CommandSpec) (api.RegisterCommandOu
 		if c.spec.Name == spec.Name {
 			return api.RegisterCommandOutput{}, fmt.Errorf("command %q is registered twice", spec.Name)
 		}
+	}
+	if len(r.commands) >= MaxCommands {
+		return api.RegisterCommandOutput{}, r.quota("commands", MaxCommands)
 	}
 	c := &command{e: r.e, handler: uint32(len(r.commands) + 1), spec: spec}
 	r.commands = append(r.commands, c)

@@ -607,3 +607,41 @@ func TestNativeDisabledByDefault(t *testing.T) {
 		t.Errorf("state %s", in[0].State)
 	}
 }
+
+// TestQuotas: an extension registering thousands of listeners and commands
+// gets a clear quota error past the limits, tote warns once per kind, and
+// the registrations within the quota work.
+func TestQuotas(t *testing.T) {
+	env := newEnv(t, enabled("greedy"))
+	p := &testPlugin{id: "greedy", tr: &trace{}}
+	for i := range 5000 {
+		p.subs = append(p.subs, sub{event: api.EventPostInstall, priority: uint8(i % 256), reply: func(api.EventEnvelope) (any, error) { return nil, nil }})
+	}
+	for i := range 1000 {
+		p.commands = append(p.commands, api.CommandSpec{Name: fmt.Sprintf("cmd%d", i)})
+	}
+	env.native(p)
+	h := env.host(t)
+	ctx := context.Background()
+	if n := len(h.Commands(ctx)); n != MaxCommands {
+		t.Errorf("%d commands registered, want %d", n, MaxCommands)
+	}
+	if got, want := len(p.regErrs), 5000-MaxListeners+1000-MaxCommands; got != want {
+		t.Errorf("%d registrations refused, want %d", got, want)
+	}
+	for _, err := range p.regErrs {
+		if !strings.Contains(err.Error(), "quota exceeded") {
+			t.Fatalf("refusal %q does not say quota exceeded", err)
+		}
+	}
+	if err := h.Fire(ctx, api.EventPostInstall, api.InstallEvent{Tool: "x", Version: "1.0.0"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.tr.get()); n != MaxListeners {
+		t.Errorf("%d listeners called, want %d", n, MaxListeners)
+	}
+	w := env.warnings.String()
+	if strings.Count(w, "more than 64 subscriptions") != 1 || strings.Count(w, "more than 16 commands") != 1 {
+		t.Errorf("want one warning per quota, got:\n%s", w)
+	}
+}
