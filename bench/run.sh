@@ -4,6 +4,7 @@
 #   bash bench/run.sh            # everything (about 5 minutes on 2 cores)
 #   bash bench/run.sh cli        # only the hyperfine figures
 #   bash bench/run.sh runtime    # only the Go runtime benchmarks
+#   bash bench/run.sh compare REV   # the shim built at git REV vs the current one
 #
 # It installs what it lacks (hyperfine from Debian, mise from the npm
 # registry), builds tote, tote-shim and a tiny static "noop" tool binary into
@@ -175,11 +176,45 @@ runtime() {
 	load >"$OUT/load-runtime-after.txt"
 }
 
+# compare_shim REV times the shim built from git revision REV against the
+# current one, in one hyperfine run (the sandbox of a previous `cli` run is
+# reused, or built). A shim finds its tool by its own name, so the old one is
+# placed as $SB/rev/demo.
+compare_shim() {
+	local rev=$1
+	need_hyperfine
+	SB=$OUT/sandbox
+	if [[ ! -x $SB/home/.tote/shims/demo ]]; then
+		need_mise
+		build
+		sandbox
+	fi
+	log "building tote-shim at $rev"
+	# The old tree goes outside the repository, so no tool walking it sees
+	# a second copy of the sources.
+	local src
+	src=$(mktemp -d)
+	mkdir -p "$SB/rev"
+	git archive "$rev" | tar -x -C "$src"
+	(cd "$src" && go build -o "$SB/rev/demo" ./cmd/tote-shim)
+	rm -rf "$src"
+	go build -o "$OUT/tote-shim" ./cmd/tote-shim
+	cp "$OUT/tote-shim" "$SB/home/.tote/shims/demo"
+	load >"$OUT/load-compare.txt"
+	log "shim at $rev vs now (load $(cat "$OUT/load-compare.txt"))"
+	(cd "$SB/home/proj" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/compare-shim.json" \
+		-n direct "$SB/home/.tote/tools/demo/1.0.0/bin/demo" \
+		-n "tote-shim at $rev" "$SB/rev/demo" \
+		-n "tote-shim now" "$SB/home/.tote/shims/demo")
+	load >>"$OUT/load-compare.txt"
+}
+
 case $WHAT in
 all) cli; runtime ;;
 cli) cli ;;
 runtime) runtime ;;
-*) echo "usage: bash bench/run.sh [all|cli|runtime]" >&2; exit 2 ;;
+compare) compare_shim "${2:?usage: bash bench/run.sh compare GIT-REV}"; exit 0 ;;
+*) echo "usage: bash bench/run.sh [all|cli|runtime|compare GIT-REV]" >&2; exit 2 ;;
 esac
 
 log "report"

@@ -32,13 +32,20 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 if [ -n "$unformatted" ]; then
 	echo "gofmt: these files need formatting:"; echo "$unformatted"; status=1
 fi
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for m in "${modules[@]}"; do
 	echo "== go test ($m)"
-	(cd "$m" && go test -count=1 "$@" ./...) || status=1
+	(cd "$m" && go test -count=1 "$@" ./...) 2>&1 | tee -a "$log" || status=1
 done
 # Every fuzz target, for a bounded time each (FUZZTIME seconds, default 30;
 # FUZZTIME=0 skips them).
 if [ "${FUZZTIME:-30}" != 0 ]; then
 	bash scripts/fuzz.sh "${FUZZTIME:-30}" || status=1
 fi
+# One closing line for people and CI: packages that passed and failed.
+passed=$(grep -c '^ok ' "$log" || true)
+failed=$(grep -c $'^FAIL\t' "$log" || true)
+[ "$status" = 0 ] || [ "$failed" != 0 ] || failed=1
+echo "packages: $passed passed, $failed failed"
 exit $status

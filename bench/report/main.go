@@ -185,6 +185,7 @@ func report(w io.Writer, out string) error {
 	if err := runtimeTable(w, out); err != nil {
 		errs = append(errs, err)
 	}
+	compareTable(w, out)
 	if len(errs) == 4 {
 		return errors.Join(errs...)
 	}
@@ -346,4 +347,22 @@ func readInitTrace(path string) (map[string]float64, int, error) {
 		sums[fields[1]] += d
 	}
 	return sums, runs, sc.Err()
+}
+
+// compareTable prints the result of `bash bench/run.sh compare REV`, when
+// there is one.
+func compareTable(w io.Writer, out string) {
+	r, order, err := readHyperfine(filepath.Join(out, "compare-shim.json"))
+	if err != nil {
+		return
+	}
+	direct := r["direct"]
+	fmt.Fprintf(w, "## tote-shim before and after (`bash bench/run.sh compare REV`; load %s)\n\n",
+		strings.ReplaceAll(readTrim(filepath.Join(out, "load-compare.txt")), "\n", " → "))
+	fmt.Fprintf(w, "| command | mean ± σ | median | min | median over direct |\n|---|---|---|---|---|\n")
+	for _, name := range order {
+		x := r[name]
+		fmt.Fprintf(w, "| %s | %s ± %s | %s | %s | %s |\n", name, ms(x.Mean), ms(x.Stddev), ms(x.Median), ms(x.Min), ms(x.Median-direct.Median))
+	}
+	fmt.Fprintln(w)
 }
