@@ -189,8 +189,22 @@ func (h *Host) discover() {
 	}
 	add := func(e *entry) {
 		if prev, dup := h.byID[e.id]; dup {
-			h.warnf("extension %q from %s is refused: the id is already taken by %s", e.id, e.where(), prev.where())
-			return
+			if prev.kind != extcache.KindNative || prev.enabled || e.kind == extcache.KindNative {
+				h.warnf("extension %q from %s is refused: the id is already taken by %s", e.id, e.where(), prev.where())
+				return
+			}
+			// A compiled-in extension that is not enabled gives way to a
+			// WASM build with its id (such as stats.wasm for the native
+			// stats extension).
+			kept := h.entries[:0]
+			for _, x := range h.entries {
+				if x != prev {
+					x.index = len(kept)
+					kept = append(kept, x)
+				}
+			}
+			h.entries = kept
+			delete(h.byID, e.id)
 		}
 		t := tables[e.id]
 		e.table = t

@@ -9,6 +9,8 @@ import (
 	_ "github.com/tote-dev/tote/plugins/deno/native"
 	_ "github.com/tote-dev/tote/plugins/go/native"
 	_ "github.com/tote-dev/tote/plugins/node/native"
-	_ "github.com/tote-dev/tote/plugins/pluginhost"
 	_ "github.com/tote-dev/tote/plugins/zig/native"
+
+	// Built-in extensions (opt-in through [extensions.<id>] enabled = true).
+	_ "github.com/tote-dev/tote/plugins/stats/native"
 )
