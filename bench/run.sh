@@ -199,7 +199,7 @@ compare_shim() {
 	(cd "$src" && go build -o "$SB/rev/demo" ./cmd/tote-shim)
 	rm -rf "$src"
 	go build -o "$OUT/tote-shim" ./cmd/tote-shim
-	cp "$OUT/tote-shim" "$SB/home/.tote/shims/demo"
+	rm -f "$SB/home/.tote/shims/demo" && cp "$OUT/tote-shim" "$SB/home/.tote/shims/demo"
 	load >"$OUT/load-compare.txt"
 	log "shim at $rev vs now (load $(cat "$OUT/load-compare.txt"))"
 	(cd "$SB/home/proj" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/compare-shim.json" \

@@ -20,6 +20,7 @@ var extensionWASM = sync.OnceValues(func() (map[string]string, error) {
 		"POLICY_WASM":     wasmbuild.Fixture("ext-policy"),
 		"MIRROR_EXT_WASM": wasmbuild.Fixture("ext-mirror"),
 		"STATS_WASM":      filepath.Join(wasmbuild.RepoRoot, "plugins", "stats", "wasm"),
+		"PRERUN_WASM":     wasmbuild.Fixture("ext-prerun"),
 	} {
 		p, err := wasmbuild.BuildE(dir)
 		if err != nil {
@@ -43,7 +44,8 @@ const deadArchiveHost = "http://127.0.0.1:1/demo-archives/"
 // policy (minimum demo 1.1.0) and mirror extensions. The script copies it
 // into place.
 func setupExtensions(env *testscript.Env) error {
-	if !strings.HasPrefix(filepath.Base(env.WorkDir), "script-extensions") {
+	name := filepath.Base(env.WorkDir)
+	if !strings.HasPrefix(name, "script-extensions") && !strings.HasPrefix(name, "script-prerun") {
 		return nil
 	}
 	wasms, err := extensionWASM()
@@ -52,6 +54,9 @@ func setupExtensions(env *testscript.Env) error {
 	}
 	for k, v := range wasms {
 		env.Setenv(k, v)
+	}
+	if !strings.HasPrefix(name, "script-extensions") {
+		return nil
 	}
 	mirrorURL := env.Getenv("MIRROR_URL")
 	global := fmt.Sprintf(`# written by the test harness for the extension scripts

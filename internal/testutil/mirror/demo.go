@@ -9,9 +9,12 @@ import (
 )
 
 // DemoScript is the fake `demo` executable: it prints its version and
-// arguments, and exits with $DEMO_EXIT (default 0).
+// arguments, then the variable named by $DEMO_PRINT_ENV when that is set,
+// and exits with $DEMO_EXIT (default 0).
 func DemoScript(version string) string {
-	return fmt.Sprintf("#!/bin/sh\necho \"demo %s $*\"\nexit ${DEMO_EXIT:-0}\n", version)
+	return fmt.Sprintf("#!/bin/sh\necho \"demo %s $*\"\n"+
+		"[ -n \"$DEMO_PRINT_ENV\" ] && eval \"echo $DEMO_PRINT_ENV=\\$$DEMO_PRINT_ENV\"\n"+
+		"exit ${DEMO_EXIT:-0}\n", version)
 }
 
 // DemoPlatforms are the platforms every demo release is published for.
