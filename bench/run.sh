@@ -140,12 +140,22 @@ cli() {
 	sandbox
 	hot_path
 	local proj=$SB/home/proj direct=$SB/home/.tote/tools/demo/1.0.0/bin/demo
+	# The same programs built without cgo: `net` (imported by
+	# internal/config) otherwise makes them dynamically linked, and the
+	# dynamic loader and libc start-up are paid on every run. A shim finds
+	# its tool by its own name, so the static one is $SB/static/demo.
+	mkdir -p "$SB/static"
+	CGO_ENABLED=0 go build -o "$SB/static/demo" ./cmd/tote-shim
+	CGO_ENABLED=0 go build -o "$SB/static/tote" ./cmd/tote
+	file -L "$SB/home/.tote/shims/demo" "$SB/static/demo" 2>/dev/null | sed 's/, BuildID.*//' >"$OUT/linking.txt" || true
 	load >"$OUT/load-cli-before.txt"
 	log "launchers (load $(cat "$OUT/load-cli-before.txt"))"
 	(cd "$proj" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/launch.json" \
 		-n direct "$direct" \
 		-n tote-shim "$SB/home/.tote/shims/demo" \
 		-n "tote run" "$OUT/tote run demo" \
+		-n "tote-shim (CGO_ENABLED=0)" "$SB/static/demo" \
+		-n "tote run (CGO_ENABLED=0)" "$SB/static/tote run demo" \
 		-n mise-shim "$SB/mise/data/shims/node" \
 		-n "mise x" "$MISE x -- node")
 	log "list and status with 21 tools pinned and installed"

@@ -216,6 +216,12 @@ func launchTable(w io.Writer, out string) error {
 	fmt.Fprintf(w, "| `tote run` absolute | %s; %s | ≤ 10 ms | %s |\n", ms(run.Median), ms(run.Mean), verdict(run.Median <= 0.010))
 	runOver := run.Median - direct.Median
 	fmt.Fprintf(w, "| `tote run` over direct exec | %s; %s | ≤ 10 ms | %s |\n", ms(runOver), ms(run.Mean-direct.Mean), verdict(runOver <= 0.010))
+	if st, ok := r["tote-shim (CGO_ENABLED=0)"]; ok {
+		fmt.Fprintf(w, "| shim over direct exec, built with CGO_ENABLED=0 | %s; %s | ≤ 2 ms | %s |\n", ms(st.Median-direct.Median), ms(st.Mean-direct.Mean), verdict(st.Median-direct.Median <= 0.002))
+	}
+	if sr, ok := r["tote run (CGO_ENABLED=0)"]; ok {
+		fmt.Fprintf(w, "| `tote run` absolute, built with CGO_ENABLED=0 | %s; %s | ≤ 10 ms | %s |\n", ms(sr.Median), ms(sr.Mean), verdict(sr.Median <= 0.010))
+	}
 	if mshim.Median > 0 && shim.Median > 0 {
 		fmt.Fprintf(w, "| mise shim ÷ tote shim | %.1f×; %.1f× | (ratio) | |\n", mshim.Median/shim.Median, mshim.Mean/shim.Mean)
 		fmt.Fprintf(w, "| overhead: mise shim ÷ tote shim | %.1f×; %.1f× | (ratio) | |\n",
@@ -261,7 +267,8 @@ func runtimeTable(w io.Writer, out string) error {
 		{"warm load (disk cache)", "BenchmarkLoadWarm", b20, "20x", 0, ""},
 		{"warm load + first call", "BenchmarkWarmLoadFirstCall", b20, "20x", 60e6, "≤ 60 ms"},
 		{"new instance (after a trap)", "BenchmarkNewInstance", b20, "20x", 0, ""},
-		{"JSON call (register_tool)", "BenchmarkCallJSON", b20, "20x", 100e3, "≤ 100 µs"},
+		// 20 calls of ~0.1 ms are too few to judge by; 2000x is the figure.
+		{"JSON call (register_tool)", "BenchmarkCallJSON", b20, "20x", 0, ""},
 		{"JSON call (register_tool)", "BenchmarkCallJSON", b2000, "2000x", 100e3, "≤ 100 µs"},
 	}
 	fmt.Fprintf(w, "## Plugin runtime (hello fixture, Go guest)\n\n")

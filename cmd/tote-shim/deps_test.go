@@ -22,3 +22,16 @@ func TestShimStaysLight(t *testing.T) {
 		}
 	}
 }
+
+// TestShimIsStatic keeps cgo out of the launcher: a dynamically linked
+// binary pays the dynamic loader on every shimmed command (about 0.6 ms
+// measured in BENCHMARKS.md).
+func TestShimIsStatic(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if .CgoFiles}}{{.ImportPath}}{{end}}", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	if deps := strings.Fields(string(out)); len(deps) > 0 {
+		t.Errorf("tote-shim depends on cgo packages %v; with cgo enabled it links dynamically", deps)
+	}
+}

@@ -33,7 +33,7 @@ package config
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"time"
@@ -236,11 +236,13 @@ func (l Locator) Supported() error {
 		l.Raw, l.ID, l.DeclaredIn, l.Kind)
 }
 
-// loopback reports whether host is localhost or a loopback address.
+// loopback reports whether host is localhost or a loopback address. It uses
+// net/netip, not net, so that the shim (which imports this package) stays a
+// static binary that starts fast.
 func loopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
