@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/runtime"
 	"github.com/tote-dev/tote/internal/store"
@@ -59,18 +60,18 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 		progress = f.IO.ErrOut
 	}
 	m := toolchain.New(toolchain.Options{
-		Config:   cfg,
-		Store:    &store.Store{Home: f.Home},
-		Cwd:      cwd,
-		UserHome: home,
-		Env:      runtime.DetectHostEnvironment(ctx),
-		HTTP:     &http.Client{Timeout: 0, Transport: http.DefaultTransport},
-		Logger:   f.Logger,
-		Progress: progress,
-		Builtins: builtins,
-		Version:  f.Version,
-		Runtime:  runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
-		Events:   f.extensionHost(cfg),
+		Config:    cfg,
+		Store:     &store.Store{Home: f.Home},
+		Cwd:       cwd,
+		UserHome:  home,
+		DetectEnv: func() api.HostEnvironment { return runtime.DetectHostEnvironment(ctx) },
+		HTTP:      &http.Client{Timeout: 0, Transport: http.DefaultTransport},
+		Logger:    f.Logger,
+		Progress:  progress,
+		Builtins:  builtins,
+		Version:   f.Version,
+		Runtime:   runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
+		Events:    f.extensionHost(cfg),
 	})
 	f.manager = m
 	f.OnExit(func() {

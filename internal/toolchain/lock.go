@@ -58,7 +58,7 @@ func (m *Manager) linkBareBinary(staging, name, id string) {
 		return
 	}
 	exe := id
-	if m.Env.OS == api.OSWindows {
+	if m.HostEnv().OS == api.OSWindows {
 		exe += ".exe"
 	}
 	if exe == name {

@@ -24,7 +24,8 @@ type Manager struct {
 	Store *store.Store
 	// Cwd is the working directory; UserHome is $HOME.
 	Cwd, UserHome string
-	// Env describes the host.
+	// Env describes the host; when zero, HostEnv detects it on first use
+	// (detecting the C library runs a program, which the hot path avoids).
 	Env api.HostEnvironment
 	// HTTP is the client for every download.
 	HTTP *http.Client
@@ -43,6 +44,9 @@ type Manager struct {
 	// Events receives lifecycle events for extensions; nil means none.
 	Events EventBus
 
+	detectEnv func() api.HostEnvironment
+	envOnce   sync.Once
+
 	mounts vpath.Mounts
 	tools  map[string]*Tool
 
@@ -58,14 +62,17 @@ type Options struct {
 	Cwd      string
 	UserHome string
 	Env      api.HostEnvironment
-	HTTP     *http.Client
-	Logger   *slog.Logger
-	Progress io.Writer
-	Builtins map[string]Builtin
-	Version  string
-	Runtime  runtime.Config
-	ShimBin  string
-	Events   EventBus
+	// DetectEnv describes the host when Env is zero; called at most once,
+	// and only when a plugin needs it.
+	DetectEnv func() api.HostEnvironment
+	HTTP      *http.Client
+	Logger    *slog.Logger
+	Progress  io.Writer
+	Builtins  map[string]Builtin
+	Version   string
+	Runtime   runtime.Config
+	ShimBin   string
+	Events    EventBus
 }
 
 // New returns a Manager. Nothing is loaded until an operation needs it.
@@ -78,7 +85,7 @@ func New(o Options) *Manager {
 	}
 	m := &Manager{
 		Config: o.Config, Store: o.Store, Cwd: absClean(o.Cwd), UserHome: o.UserHome,
-		Env: o.Env, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress,
+		Env: o.Env, detectEnv: o.DetectEnv, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress,
 		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin, Events: o.Events,
 		tools: map[string]*Tool{},
 	}
@@ -89,6 +96,17 @@ func New(o Options) *Manager {
 	return m
 }
 
+// HostEnv describes the host plugins are told about, detecting it on first
+// use when Options.Env was not given.
+func (m *Manager) HostEnv() api.HostEnvironment {
+	m.envOnce.Do(func() {
+		if m.Env.OS == "" && m.detectEnv != nil {
+			m.Env = m.detectEnv()
+		}
+	})
+	return m.Env
+}
+
 // runtime starts the WASM runtime on first use.
 func (m *Manager) runtime(ctx context.Context) (*runtime.Runtime, error) {
 	m.rtOnce.Do(func() {
@@ -96,7 +114,7 @@ func (m *Manager) runtime(ctx context.Context) (*runtime.Runtime, error) {
 			WithCacheDir(m.Store.CacheDir("wasm")).
 			WithLogger(m.Logger).
 			WithHTTPClient(m.HTTP).
-			WithHostEnvironment(m.Env).
+			WithHostEnvironment(m.HostEnv()).
 			WithMounts(m.mounts).
 			WithRewrite(m.Config.Settings().RewriteURL)
 		m.rt, m.rtErr = runtime.New(ctx, cfg)

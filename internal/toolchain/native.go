@@ -35,7 +35,7 @@ func (m *Manager) nativeHost(id string, table config.ToolTable) *nativeHost {
 	return &nativeHost{m: m, id: id, config: cfg, allowExec: granted(table, "exec")}
 }
 
-func (h *nativeHost) Env() api.HostEnvironment { return h.m.Env }
+func (h *nativeHost) Env() api.HostEnvironment { return h.m.HostEnv() }
 func (h *nativeHost) ToolID() string           { return h.id }
 func (h *nativeHost) ToolConfig() []byte       { return h.config }
 func (h *nativeHost) GetEnv(name string) string {
