@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Release is one entry of the release index (index.json). Only the fields
@@ -165,12 +166,12 @@ func (s *scanner) release() (Release, error) {
 	}
 }
 
-// str reads a string value; escapes are decoded by encoding/json (rare
-// here).
+// str reads a string value; escapes and invalid UTF-8 (replaced by U+FFFD,
+// as encoding/json does) are decoded by encoding/json (rare here).
 func (s *scanner) str() (string, error) {
 	start := s.i
 	raw, escaped, err := s.rawStr()
-	if err != nil || !escaped {
+	if err != nil || !escaped && utf8.Valid(raw) {
 		return string(raw), err
 	}
 	var out string
@@ -209,9 +210,44 @@ func (s *scanner) rawStr() (raw []byte, escaped bool, err error) {
 			k++
 		}
 		if k%2 == 0 {
-			return s.b[start+1 : s.i-1], escaped, nil
+			raw := s.b[start+1 : s.i-1]
+			if at := badEscape(raw); at >= 0 {
+				return nil, false, s.errorf(start+1+at, "invalid escape in a string")
+			}
+			return raw, escaped, nil
 		}
 	}
+}
+
+// badEscape returns the offset of the first invalid escape sequence in the
+// raw bytes of a JSON string, or -1 when every escape is valid: \" \\ \/
+// \b \f \n \r \t, or \u and four hex digits.
+func badEscape(raw []byte) int {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if i+1 >= len(raw) {
+			return i
+		}
+		switch raw[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			i++
+		case 'u':
+			if i+6 > len(raw) {
+				return i
+			}
+			for _, c := range raw[i+2 : i+6] {
+				if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+					return i
+				}
+			}
+			i += 5
+		default:
+			return i
+		}
+	}
+	return -1
 }
 
 // maxDepth bounds nesting in skipped values.
