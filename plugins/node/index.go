@@ -102,6 +102,9 @@ func (s *scanner) expect(c byte) error {
 	return nil
 }
 
+// The keys read from an index entry.
+var keyVersion, keyLTS = []byte("version"), []byte("lts")
+
 // release reads one index entry.
 func (s *scanner) release() (Release, error) {
 	var r Release
@@ -115,24 +118,35 @@ func (s *scanner) release() (Release, error) {
 	}
 	for {
 		s.ws()
-		key, _, err := s.rawStr()
+		keyStart := s.i
+		key, escaped, err := s.rawStr()
 		if err != nil {
 			return r, err
+		}
+		if escaped || !utf8.Valid(key) {
+			s.i = keyStart
+			k, err := s.str()
+			if err != nil {
+				return r, err
+			}
+			key = []byte(k)
 		}
 		s.ws()
 		if err := s.expect(':'); err != nil {
 			return r, err
 		}
 		s.ws()
-		switch string(key) {
-		case "version":
+		// Keys match like encoding/json's: exactly, else case-insensitively
+		// (the real index is all lower case).
+		switch {
+		case bytes.EqualFold(key, keyVersion):
 			if s.peek() != '"' {
 				return r, s.errorf(s.i, "version: want a string")
 			}
 			if r.Version, err = s.str(); err != nil {
 				return r, err
 			}
-		case "lts":
+		case bytes.EqualFold(key, keyLTS):
 			switch s.peek() {
 			case '"':
 				if r.LTS, err = s.str(); err != nil {
