@@ -1,7 +1,6 @@
 package bun
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,45 +10,11 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/install"
-	"github.com/tote-dev/tote/plugins/pluginhost"
+	"github.com/tote-dev/tote/plugins/internal/hosttest"
 )
 
 // fakeHost serves Fetch from a map of URLs and records what was fetched.
-type fakeHost struct {
-	env     api.HostEnvironment
-	config  string
-	pages   map[string]string
-	fetched []string
-	logs    []string
-	exec    func(api.ExecCommandInput) (api.ExecCommandOutput, error)
-}
-
-func (h *fakeHost) Env() api.HostEnvironment { return h.env }
-func (h *fakeHost) ToolID() string           { return "bun" }
-func (h *fakeHost) ToolConfig() []byte {
-	if h.config == "" {
-		return []byte("{}")
-	}
-	return []byte(h.config)
-}
-func (h *fakeHost) Fetch(url string) ([]byte, error) {
-	h.fetched = append(h.fetched, url)
-	body, ok := h.pages[url]
-	if !ok {
-		return nil, pluginhost.Errorf("fetch %s: HTTP status 404", url)
-	}
-	return []byte(body), nil
-}
-func (h *fakeHost) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
-	if h.exec == nil {
-		return api.ExecCommandOutput{}, errors.New("permission-denied")
-	}
-	return h.exec(in)
-}
-func (h *fakeHost) GetEnv(string) string { return "" }
-func (h *fakeHost) Log(level api.LogTarget, msg string) {
-	h.logs = append(h.logs, string(level)+": "+msg)
-}
+type fakeHost = hosttest.Host
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
@@ -65,7 +30,7 @@ var linux64 = api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.
 const gh = "https://github.com/oven-sh/bun/releases/download/"
 
 func TestLoadVersions(t *testing.T) {
-	h := &fakeHost{env: linux64, pages: map[string]string{TagsURL + "&page=1": readTestdata(t, "github-tags.json")}}
+	h := &fakeHost{ID: "bun", HostEnv: linux64, Pages: map[string]string{TagsURL + "&page=1": readTestdata(t, "github-tags.json")}}
 	out, err := LoadVersions(h, api.LoadVersionsInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -74,11 +39,11 @@ func TestLoadVersions(t *testing.T) {
 		Versions: []string{"1.3.5", "1.3.6", "1.3.7", "1.3.14"}, Latest: "1.3.14", Canary: "canary",
 		Aliases: map[string]string{"latest": "1.3.14", "stable": "1.3.14"},
 	}
-	if !reflect.DeepEqual(out, want) || len(h.fetched) != 1 {
-		t.Errorf("got %+v after %v", out, h.fetched)
+	if !reflect.DeepEqual(out, want) || len(h.Fetched) != 1 {
+		t.Errorf("got %+v after %v", out, h.Fetched)
 	}
 	// Tags that are not bun-v<semver> are skipped.
-	h.pages[TagsURL+"&page=1"] = `[{"name":"canary"},{"name":"not-quite-v0"},{"name":"v0.1.1"},{"name":"bun-v1.3"},{"name":"1.3.14"},{"name":""},{"name":"bun-v1.2.0-beta.1"},{"name":"bun-v1.1.0"}]`
+	h.Pages[TagsURL+"&page=1"] = `[{"name":"canary"},{"name":"not-quite-v0"},{"name":"v0.1.1"},{"name":"bun-v1.3"},{"name":"1.3.14"},{"name":""},{"name":"bun-v1.2.0-beta.1"},{"name":"bun-v1.1.0"}]`
 	out, err = LoadVersions(h, api.LoadVersionsInput{})
 	if err != nil || !reflect.DeepEqual(out.Versions, []string{"1.1.0", "1.2.0-beta.1"}) || out.Latest != "1.1.0" {
 		t.Errorf("filter: %+v %v", out, err)
@@ -114,13 +79,13 @@ func TestDownloadPrebuilt(t *testing.T) {
 		{"no detection unasked", linux64, `{}`, 1, "bun-linux-x64", ""},
 		{"x86", api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX86}, "", -1, "", "bun is not available for linux/x86"},
 	} {
-		h := &fakeHost{env: c.env, config: c.config, pages: map[string]string{gh + "bun-v1.3.2/SHASUMS256.txt": sums}}
+		h := &fakeHost{ID: "bun", HostEnv: c.env, Config: c.config, Pages: map[string]string{gh + "bun-v1.3.2/SHASUMS256.txt": sums}}
 		if c.avx2 >= 0 {
 			if c.config == "" {
-				h.config = `{"detect-baseline": true}`
+				h.Config = `{"detect-baseline": true}`
 			}
 			code := c.avx2
-			h.exec = func(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+			h.ExecFn = func(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
 				if in.Command != "grep" || !reflect.DeepEqual(in.Args, []string{"-q", "avx2", "/proc/cpuinfo"}) {
 					return api.ExecCommandOutput{}, fmt.Errorf("unexpected %+v", in)
 				}
@@ -148,15 +113,15 @@ func TestDownloadPrebuiltMissingAsset(t *testing.T) {
 	// A detected (not configured) baseline falls back to the regular build
 	// when the release has no baseline zip; a configured one is an error.
 	sums := "0000000000000000000000000000000000000000000000000000000000000000  bun-linux-x64.zip\n"
-	h := &fakeHost{env: linux64, pages: map[string]string{gh + "bun-v1.0.0/SHASUMS256.txt": sums}}
-	h.exec = func(api.ExecCommandInput) (api.ExecCommandOutput, error) {
+	h := &fakeHost{ID: "bun", HostEnv: linux64, Pages: map[string]string{gh + "bun-v1.0.0/SHASUMS256.txt": sums}}
+	h.ExecFn = func(api.ExecCommandInput) (api.ExecCommandOutput, error) {
 		return api.ExecCommandOutput{ExitCode: 1}, nil
 	}
 	out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.0.0"}})
 	if err != nil || out.ArchivePrefix != "bun-linux-x64" {
 		t.Errorf("fallback: %+v %v", out, err)
 	}
-	h.config = `{"baseline": true}`
+	h.Config = `{"baseline": true}`
 	_, err = DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.0.0"}})
 	if err == nil || err.Error() != "bun 1.0.0 is not available for linux/x64: the release publishes no bun-linux-x64-baseline.zip (it has bun-linux-x64.zip)" {
 		t.Errorf("configured baseline: %v", err)
@@ -173,13 +138,13 @@ func TestDownloadPrebuiltMissingAsset(t *testing.T) {
 }
 
 func TestDownloadPrebuiltCanary(t *testing.T) {
-	h := &fakeHost{env: api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchArm64}}
+	h := &fakeHost{ID: "bun", HostEnv: api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchArm64}}
 	out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "canary"}})
 	want := api.DownloadPrebuiltOutput{DownloadURL: gh + "canary/bun-windows-aarch64.zip", DownloadName: "bun-windows-aarch64.zip", ArchivePrefix: "bun-windows-aarch64"}
-	if err != nil || !reflect.DeepEqual(out, want) || len(h.fetched) != 0 {
-		t.Errorf("%+v %v %v", out, err, h.fetched)
+	if err != nil || !reflect.DeepEqual(out, want) || len(h.Fetched) != 0 {
+		t.Errorf("%+v %v %v", out, err, h.Fetched)
 	}
-	h.config = `{"dist-url": "https://mirror.example/bun/bun-v{version}/{file}"}`
+	h.Config = `{"dist-url": "https://mirror.example/bun/bun-v{version}/{file}"}`
 	out, _ = DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "canary"}})
 	if out.DownloadURL != "https://mirror.example/bun/canary/bun-windows-aarch64.zip" {
 		t.Errorf("custom canary: %s", out.DownloadURL)
@@ -198,7 +163,7 @@ func TestRealShasumsMatchDownloadName(t *testing.T) {
 		api.OSMacOS:   "78d4f0c8637427ac0be55639a697ff6a025e8eb940a6920ca508603c41a5a7b0",
 		api.OSWindows: "5e73b4eba0cc09085df141e1167609b100570f1a0d538d87f9b9c0da54af58d6",
 	} {
-		h := &fakeHost{env: api.HostEnvironment{OS: env, Arch: api.ArchX64, Libc: api.LibcGnu}, pages: map[string]string{gh + "bun-v1.3.2/SHASUMS256.txt": sums}}
+		h := &fakeHost{ID: "bun", HostEnv: api.HostEnvironment{OS: env, Arch: api.ArchX64, Libc: api.LibcGnu}, Pages: map[string]string{gh + "bun-v1.3.2/SHASUMS256.txt": sums}}
 		out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.3.2"}})
 		if err != nil {
 			t.Fatal(err)
@@ -227,7 +192,7 @@ func TestParseVersionFile(t *testing.T) {
 		{"package.json", `{"name": "x",`, "", ""},
 		{"package.json", `[]`, "", ""},
 	} {
-		out, err := ParseVersionFile(&fakeHost{}, api.ParseVersionFileInput{File: c.file, Content: c.content})
+		out, err := ParseVersionFile(&fakeHost{ID: "bun"}, api.ParseVersionFileInput{File: c.file, Content: c.content})
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%s %q: error %v, want %q", c.file, c.content, err, c.err)
@@ -241,7 +206,7 @@ func TestParseVersionFile(t *testing.T) {
 }
 
 func TestLocateExecutables(t *testing.T) {
-	out, err := LocateExecutables(&fakeHost{env: api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
+	out, err := LocateExecutables(&fakeHost{ID: "bun", HostEnv: api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

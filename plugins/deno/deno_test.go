@@ -2,7 +2,6 @@ package deno
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,45 +12,12 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/install"
+	"github.com/tote-dev/tote/plugins/internal/hosttest"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
 // fakeHost serves Fetch from a map of URLs and records what was fetched.
-type fakeHost struct {
-	env     api.HostEnvironment
-	config  string
-	pages   map[string]string
-	fetched []string
-	logs    []string
-	exec    func(api.ExecCommandInput) (api.ExecCommandOutput, error)
-}
-
-func (h *fakeHost) Env() api.HostEnvironment { return h.env }
-func (h *fakeHost) ToolID() string           { return "deno" }
-func (h *fakeHost) ToolConfig() []byte {
-	if h.config == "" {
-		return []byte("{}")
-	}
-	return []byte(h.config)
-}
-func (h *fakeHost) Fetch(url string) ([]byte, error) {
-	h.fetched = append(h.fetched, url)
-	body, ok := h.pages[url]
-	if !ok {
-		return nil, pluginhost.Errorf("fetch %s: HTTP status 404", url)
-	}
-	return []byte(body), nil
-}
-func (h *fakeHost) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
-	if h.exec == nil {
-		return api.ExecCommandOutput{}, errors.New("permission-denied")
-	}
-	return h.exec(in)
-}
-func (h *fakeHost) GetEnv(string) string { return "" }
-func (h *fakeHost) Log(level api.LogTarget, msg string) {
-	h.logs = append(h.logs, string(level)+": "+msg)
-}
+type fakeHost = hosttest.Host
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
@@ -65,7 +31,7 @@ func readTestdata(t *testing.T, name string) string {
 var linux64 = api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcGnu}
 
 func TestLoadVersionsPaginates(t *testing.T) {
-	h := &fakeHost{env: linux64, pages: map[string]string{
+	h := &fakeHost{ID: "deno", HostEnv: linux64, Pages: map[string]string{
 		TagsURL + "&page=1": readTestdata(t, "github-tags-page1.json"),
 		TagsURL + "&page=2": readTestdata(t, "github-tags-page2.json"),
 	}}
@@ -74,8 +40,8 @@ func TestLoadVersionsPaginates(t *testing.T) {
 		t.Fatal(err)
 	}
 	// page 2 is short (26 < 100): no third request.
-	if want := []string{TagsURL + "&page=1", TagsURL + "&page=2"}; !reflect.DeepEqual(h.fetched, want) {
-		t.Errorf("fetched %v, want %v", h.fetched, want)
+	if want := []string{TagsURL + "&page=1", TagsURL + "&page=2"}; !reflect.DeepEqual(h.Fetched, want) {
+		t.Errorf("fetched %v, want %v", h.Fetched, want)
 	}
 	if out.Latest != "2.9.5" || out.Canary != "canary" || out.Aliases["latest"] != "2.9.5" || out.Aliases["stable"] != "2.9.5" {
 		t.Errorf("latest %q canary %q aliases %v", out.Latest, out.Canary, out.Aliases)
@@ -102,16 +68,16 @@ func TestLoadVersionsPaginates(t *testing.T) {
 func TestLoadVersionsStopsOnRepeatedPage(t *testing.T) {
 	// A server that ignores ?page= (like a static mirror) repeats page 1.
 	page := readTestdata(t, "github-tags-page1.json")
-	h := &fakeHost{env: linux64, pages: map[string]string{}}
+	h := &fakeHost{ID: "deno", HostEnv: linux64, Pages: map[string]string{}}
 	for i := 1; i <= maxTagPages; i++ {
-		h.pages[fmt.Sprintf("%s&page=%d", TagsURL, i)] = page
+		h.Pages[fmt.Sprintf("%s&page=%d", TagsURL, i)] = page
 	}
 	out, err := LoadVersions(h, api.LoadVersionsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(h.fetched) != 2 || len(out.Versions) != 100 {
-		t.Errorf("fetched %d pages, %d versions; want 2 pages, 100 versions", len(h.fetched), len(out.Versions))
+	if len(h.Fetched) != 2 || len(out.Versions) != 100 {
+		t.Errorf("fetched %d pages, %d versions; want 2 pages, 100 versions", len(h.Fetched), len(out.Versions))
 	}
 }
 
@@ -121,12 +87,12 @@ func TestLoadVersionsErrors(t *testing.T) {
 		"an object": `{"message": "API rate limit exceeded"}`,
 		"no v tags": `[{"name": "std/0.50.0"}]`,
 	} {
-		h := &fakeHost{env: linux64, pages: map[string]string{TagsURL + "&page=1": body}}
+		h := &fakeHost{ID: "deno", HostEnv: linux64, Pages: map[string]string{TagsURL + "&page=1": body}}
 		if _, err := LoadVersions(h, api.LoadVersionsInput{}); err == nil || !strings.Contains(err.Error(), "api.github.com/repos/denoland/deno/tags") {
 			t.Errorf("%s: error %v does not name the URL", name, err)
 		}
 	}
-	h := &fakeHost{env: linux64, pages: map[string]string{}}
+	h := &fakeHost{ID: "deno", HostEnv: linux64, Pages: map[string]string{}}
 	if _, err := LoadVersions(h, api.LoadVersionsInput{}); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("missing listing: %v", err)
 	}
@@ -165,7 +131,7 @@ func TestDownloadPrebuilt(t *testing.T) {
 		{linux64, "2.1", "", "", `"2.1" is not a full version`},
 		{linux64, "", "", "", "no version given"},
 	} {
-		h := &fakeHost{env: c.env}
+		h := &fakeHost{ID: "deno", HostEnv: c.env}
 		out, err := download(t, h, c.version)
 		name := fmt.Sprintf("%s/%s %s", c.env.OS, c.env.Arch, c.version)
 		if c.err != "" {
@@ -185,7 +151,7 @@ func TestDownloadPrebuilt(t *testing.T) {
 }
 
 func TestDownloadPrebuiltCanaryAndLatest(t *testing.T) {
-	h := &fakeHost{env: linux64, pages: map[string]string{
+	h := &fakeHost{ID: "deno", HostEnv: linux64, Pages: map[string]string{
 		DLBase + "canary-x86_64-unknown-linux-gnu-latest.txt": "98f9507affc905f088124891add3a8dd63b91f77\n",
 		DLBase + "release-latest.txt":                         "v2.9.5\n",
 	}}
@@ -204,14 +170,14 @@ func TestDownloadPrebuiltCanaryAndLatest(t *testing.T) {
 	if out.DownloadURL != "https://github.com/denoland/deno/releases/download/v2.9.5/deno-x86_64-unknown-linux-gnu.zip" || out.ChecksumURL == "" {
 		t.Errorf("latest: %+v", out)
 	}
-	h.pages[DLBase+"canary-x86_64-unknown-linux-gnu-latest.txt"] = "<html>oops</html>"
+	h.Pages[DLBase+"canary-x86_64-unknown-linux-gnu-latest.txt"] = "<html>oops</html>"
 	if _, err := download(t, h, "canary"); err == nil || !strings.Contains(err.Error(), "not a commit hash") {
 		t.Errorf("bad canary hash: %v", err)
 	}
 }
 
 func TestDownloadPrebuiltConfig(t *testing.T) {
-	h := &fakeHost{env: linux64, config: `{"dist-url": "https://mirror.example/deno/{version}/{file}"}`}
+	h := &fakeHost{ID: "deno", HostEnv: linux64, Config: `{"dist-url": "https://mirror.example/deno/{version}/{file}"}`}
 	out, err := download(t, h, "2.1.2")
 	if err != nil {
 		t.Fatal(err)
@@ -219,20 +185,20 @@ func TestDownloadPrebuiltConfig(t *testing.T) {
 	if out.DownloadURL != "https://mirror.example/deno/2.1.2/deno-x86_64-unknown-linux-gnu.zip" || out.ChecksumURL != out.DownloadURL+".sha256sum" {
 		t.Errorf("%+v", out)
 	}
-	h.config = `{"dist-url": 3}`
+	h.Config = `{"dist-url": 3}`
 	if _, err := download(t, h, "2.1.2"); err == nil || !strings.Contains(err.Error(), "[tools.deno]") {
 		t.Errorf("bad config: %v", err)
 	}
 }
 
 func TestDownloadPrebuiltMuslWarns(t *testing.T) {
-	h := &fakeHost{env: api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcMusl}}
+	h := &fakeHost{ID: "deno", HostEnv: api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcMusl}}
 	out, err := download(t, h, "2.1.2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(out.DownloadURL, "deno-x86_64-unknown-linux-gnu.zip") || len(h.logs) != 1 || !strings.Contains(h.logs[0], "musl") {
-		t.Errorf("%+v %v", out, h.logs)
+	if !strings.HasSuffix(out.DownloadURL, "deno-x86_64-unknown-linux-gnu.zip") || len(h.Logs) != 1 || !strings.Contains(h.Logs[0], "musl") {
+		t.Errorf("%+v %v", out, h.Logs)
 	}
 }
 
@@ -249,7 +215,7 @@ func TestRealChecksumFilesMatchDownloadName(t *testing.T) {
 		{api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchX64}, "2.1.2", "sha256sum/v2.1.2/deno-x86_64-pc-windows-msvc.zip.sha256sum", "e107bdd19cd38314c6ec934b7345e3139739c3a1106f951f6f70f8fb04f293e8"},
 		{linux64, "2.7.7", "sha256sum/v2.7.7/deno-x86_64-unknown-linux-gnu.zip.sha256sum", "0cd918870657ccc3d96ac682290e894dda374e2a742424aae9118b258a6cf7a3"},
 	} {
-		out, err := download(t, &fakeHost{env: c.env}, c.version)
+		out, err := download(t, &fakeHost{ID: "deno", HostEnv: c.env}, c.version)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,7 +243,7 @@ func TestParseVersionFile(t *testing.T) {
 		{"\n# only a comment\n", "", ""},
 		{"\n\nnot a version!\n", "", `.dvmrc:3: "not a version!" is not a Deno version`},
 	} {
-		out, err := ParseVersionFile(&fakeHost{}, api.ParseVersionFileInput{File: ".dvmrc", Content: c.content})
+		out, err := ParseVersionFile(&fakeHost{ID: "deno"}, api.ParseVersionFileInput{File: ".dvmrc", Content: c.content})
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%q: error %v, want %q", c.content, err, c.err)
@@ -292,7 +258,7 @@ func TestParseVersionFile(t *testing.T) {
 
 func TestLocateExecutables(t *testing.T) {
 	for env, exe := range map[api.HostOS]string{api.OSLinux: "deno", api.OSWindows: "deno.exe"} {
-		out, err := LocateExecutables(&fakeHost{env: api.HostEnvironment{OS: env, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
+		out, err := LocateExecutables(&fakeHost{ID: "deno", HostEnv: api.HostEnvironment{OS: env, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -306,7 +272,7 @@ func TestLocateExecutables(t *testing.T) {
 }
 
 func TestTableIsJSON(t *testing.T) {
-	n := &pluginhost.Native{PluginID: "deno", Table: Table, Host: &fakeHost{env: linux64}}
+	n := &pluginhost.Native{PluginID: "deno", Table: Table, Host: &fakeHost{ID: "deno", HostEnv: linux64}}
 	var reg api.RegisterToolOutput
 	if err := n.Call(t.Context(), api.FuncRegisterTool, api.RegisterToolInput{ID: "deno"}, &reg); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,71 @@
+// Package hosttest is a pluginhost.Host for the unit tests of built-in
+// cores: Fetch answers from a map of URLs and records what was fetched,
+// Exec is refused unless a function is given, and logs are kept.
+package hosttest
+
+import (
+	"errors"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/plugins/pluginhost"
+)
+
+// Host is a fake pluginhost.Host.
+type Host struct {
+	// ID is the tool id.
+	ID string
+	// HostEnv is the machine the plugin is told about.
+	HostEnv api.HostEnvironment
+	// Config is the [tools.<id>] table as JSON ("" means {}).
+	Config string
+	// Pages maps URLs to bodies; other URLs answer 404.
+	Pages map[string]string
+	// Fetched records every URL fetched, in order.
+	Fetched []string
+	// Logs records "level: message" lines.
+	Logs []string
+	// ExecFn runs commands; nil refuses them as permission-denied.
+	ExecFn func(api.ExecCommandInput) (api.ExecCommandOutput, error)
+}
+
+var _ pluginhost.Host = (*Host)(nil)
+
+// Env returns HostEnv.
+func (h *Host) Env() api.HostEnvironment { return h.HostEnv }
+
+// ToolID returns ID.
+func (h *Host) ToolID() string { return h.ID }
+
+// ToolConfig returns Config, or {}.
+func (h *Host) ToolConfig() []byte {
+	if h.Config == "" {
+		return []byte("{}")
+	}
+	return []byte(h.Config)
+}
+
+// Fetch answers from Pages, worded like the real hosts' 404.
+func (h *Host) Fetch(url string) ([]byte, error) {
+	h.Fetched = append(h.Fetched, url)
+	body, ok := h.Pages[url]
+	if !ok {
+		return nil, pluginhost.Errorf("fetch %s: HTTP status 404", url)
+	}
+	return []byte(body), nil
+}
+
+// Exec runs ExecFn, or refuses.
+func (h *Host) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+	if h.ExecFn == nil {
+		return api.ExecCommandOutput{}, errors.New(api.PermissionDenied)
+	}
+	return h.ExecFn(in)
+}
+
+// GetEnv returns "".
+func (h *Host) GetEnv(string) string { return "" }
+
+// Log records the message.
+func (h *Host) Log(level api.LogTarget, msg string) {
+	h.Logs = append(h.Logs, string(level)+": "+msg)
+}
