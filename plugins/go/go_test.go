@@ -2,43 +2,17 @@ package golang
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/plugins/internal/hosttest"
 )
 
 // fakeHost serves Fetch from a map of URL → file.
-type fakeHost struct {
-	env    api.HostEnvironment
-	config string
-	files  map[string]string
-}
-
-func (h *fakeHost) Env() api.HostEnvironment { return h.env }
-func (h *fakeHost) ToolID() string           { return "go" }
-func (h *fakeHost) ToolConfig() []byte {
-	if h.config == "" {
-		return []byte("{}")
-	}
-	return []byte(h.config)
-}
-func (h *fakeHost) Fetch(url string) ([]byte, error) {
-	p, ok := h.files[url]
-	if !ok {
-		return nil, fmt.Errorf("fetch %s: HTTP status 404", url)
-	}
-	return os.ReadFile(p)
-}
-func (h *fakeHost) Exec(api.ExecCommandInput) (api.ExecCommandOutput, error) {
-	return api.ExecCommandOutput{}, fmt.Errorf("no exec")
-}
-func (h *fakeHost) GetEnv(string) string      { return "" }
-func (h *fakeHost) Log(api.LogTarget, string) {}
+type fakeHost = hosttest.Host
 
 var (
 	linux64 = api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcGnu}
@@ -48,7 +22,7 @@ var (
 
 // sampleHost serves one of the real go.dev samples as the index.
 func sampleHost(env api.HostEnvironment, sample string) *fakeHost {
-	return &fakeHost{env: env, files: map[string]string{IndexURL: filepath.Join("testdata", sample)}}
+	return &fakeHost{ID: "go", HostEnv: env, Files: map[string]string{IndexURL: filepath.Join("testdata", sample)}}
 }
 
 func TestSemverFromGo(t *testing.T) {
@@ -134,7 +108,7 @@ func TestDownloadPrebuiltOfSamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		h := sampleHost(c.env, c.sample)
-		h.config = c.config
+		h.Config = c.config
 		out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: c.version}})
 		switch {
 		case c.wantErr != "":
@@ -150,12 +124,12 @@ func TestDownloadPrebuiltOfSamples(t *testing.T) {
 }
 
 func TestDownloadPrebuiltIndexErrors(t *testing.T) {
-	h := &fakeHost{env: linux64, files: map[string]string{}}
+	h := &fakeHost{ID: "go", HostEnv: linux64, Files: map[string]string{}}
 	_, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.22.1"}})
 	if err == nil || !strings.Contains(err.Error(), "cannot list Go releases: fetch "+IndexURL+": HTTP status 404") {
 		t.Errorf("missing index: %v", err)
 	}
-	h.files[IndexURL] = filepath.Join("testdata", "README.md")
+	h.Files[IndexURL] = filepath.Join("testdata", "README.md")
 	_, err = DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.22.1"}})
 	if err == nil || !strings.Contains(err.Error(), "cannot read the Go release index") {
 		t.Errorf("bad index: %v", err)
@@ -163,7 +137,7 @@ func TestDownloadPrebuiltIndexErrors(t *testing.T) {
 }
 
 func TestLocateExecutables(t *testing.T) {
-	out, err := LocateExecutables(&fakeHost{env: winArm}, api.LocateExecutablesInput{})
+	out, err := LocateExecutables(&fakeHost{ID: "go", HostEnv: winArm}, api.LocateExecutablesInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +151,7 @@ func TestLocateExecutables(t *testing.T) {
 	if !reflect.DeepEqual(out, want) {
 		t.Errorf("got %+v", out)
 	}
-	out, err = LocateExecutables(&fakeHost{env: linux64, config: `{"gobin": false}`}, api.LocateExecutablesInput{})
+	out, err = LocateExecutables(&fakeHost{ID: "go", HostEnv: linux64, Config: `{"gobin": false}`}, api.LocateExecutablesInput{})
 	if err != nil || out.Exes["go"].ExePath != "bin/go" || !reflect.DeepEqual(out.GlobalsLookupDirs, []string{"$GOBIN", "$GOPATH/bin"}) {
 		t.Errorf("gobin off: %+v %v", out, err)
 	}

@@ -1,45 +1,19 @@
 package zig
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/plugins/internal/hosttest"
 )
 
 // fakeHost serves Fetch from a map of URL → file.
-type fakeHost struct {
-	env    api.HostEnvironment
-	config string
-	files  map[string]string
-}
-
-func (h *fakeHost) Env() api.HostEnvironment { return h.env }
-func (h *fakeHost) ToolID() string           { return "zig" }
-func (h *fakeHost) ToolConfig() []byte {
-	if h.config == "" {
-		return []byte("{}")
-	}
-	return []byte(h.config)
-}
-func (h *fakeHost) Fetch(url string) ([]byte, error) {
-	p, ok := h.files[url]
-	if !ok {
-		return nil, fmt.Errorf("fetch %s: HTTP status 404", url)
-	}
-	return os.ReadFile(p)
-}
-func (h *fakeHost) Exec(api.ExecCommandInput) (api.ExecCommandOutput, error) {
-	return api.ExecCommandOutput{}, fmt.Errorf("no exec")
-}
-func (h *fakeHost) GetEnv(string) string      { return "" }
-func (h *fakeHost) Log(api.LogTarget, string) {}
+type fakeHost = hosttest.Host
 
 func sampleHost(env api.HostEnvironment) *fakeHost {
-	return &fakeHost{env: env, files: map[string]string{IndexURL: filepath.Join("testdata", "zig-index.json")}}
+	return &fakeHost{ID: "zig", HostEnv: env, Files: map[string]string{IndexURL: filepath.Join("testdata", "zig-index.json")}}
 }
 
 var (

@@ -5,6 +5,7 @@ package hosttest
 
 import (
 	"errors"
+	"os"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
@@ -18,8 +19,11 @@ type Host struct {
 	HostEnv api.HostEnvironment
 	// Config is the [tools.<id>] table as JSON ("" means {}).
 	Config string
-	// Pages maps URLs to bodies; other URLs answer 404.
+	// Pages maps URLs to bodies.
 	Pages map[string]string
+	// Files maps URLs to files whose content is the body, read at each
+	// fetch. A URL in neither map answers 404.
+	Files map[string]string
 	// Fetched records every URL fetched, in order.
 	Fetched []string
 	// Logs records "level: message" lines.
@@ -44,14 +48,16 @@ func (h *Host) ToolConfig() []byte {
 	return []byte(h.Config)
 }
 
-// Fetch answers from Pages, worded like the real hosts' 404.
+// Fetch answers from Pages, then Files, worded like the real hosts' 404.
 func (h *Host) Fetch(url string) ([]byte, error) {
 	h.Fetched = append(h.Fetched, url)
-	body, ok := h.Pages[url]
-	if !ok {
-		return nil, pluginhost.Errorf("fetch %s: HTTP status 404", url)
+	if body, ok := h.Pages[url]; ok {
+		return []byte(body), nil
 	}
-	return []byte(body), nil
+	if path, ok := h.Files[url]; ok {
+		return os.ReadFile(path)
+	}
+	return nil, pluginhost.Errorf("fetch %s: HTTP status 404", url)
 }
 
 // Exec runs ExecFn, or refuses.
