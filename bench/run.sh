@@ -166,7 +166,7 @@ cli() {
 	log "where the time goes: process start-up floors, and what tote run spawns"
 	go build -o "$OUT/noop-go" ./bench/noop
 	local extra=()
-	# tote run asks ldd which C library this is (internal/runtime.detectLibc).
+	# tote run asks ldd which C library this is (host/runtime.detectLibc).
 	command -v ldd >/dev/null && extra=(-n "ldd --version" "ldd --version")
 	(cd "$proj" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/breakdown.json" \
 		-n "tool binary (direct)" "$direct" \
@@ -181,8 +181,8 @@ cli() {
 runtime() {
 	load >"$OUT/load-runtime-before.txt"
 	log "runtime benchmarks (load $(cat "$OUT/load-runtime-before.txt"))"
-	go test -run '^$' -bench . -benchtime 20x -count 3 ./internal/runtime/ | tee "$OUT/runtime-20x.txt"
-	go test -run '^$' -bench 'CallJSON' -benchtime 2000x -count 3 ./internal/runtime/ | tee "$OUT/runtime-2000x.txt"
+	go test -run '^$' -bench . -benchtime 20x -count 3 ./host/runtime/ | tee "$OUT/runtime-20x.txt"
+	go test -run '^$' -bench 'CallJSON' -benchtime 2000x -count 3 ./host/runtime/ | tee "$OUT/runtime-2000x.txt"
 	load >"$OUT/load-runtime-after.txt"
 }
 

@@ -15,7 +15,7 @@ func TestShimStaysLight(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"github.com/spf13/cobra", "github.com/tetratelabs/wazero", "github.com/extism/go-sdk", "github.com/tote-dev/tote/internal/runtime", "github.com/tote-dev/tote/internal/toolchain", "github.com/Masterminds/semver/v3", "github.com/tote-dev/tote/internal/version"} {
+		for _, banned := range []string{"github.com/spf13/cobra", "github.com/tetratelabs/wazero", "github.com/extism/go-sdk", "github.com/tote-dev/tote/host/runtime", "github.com/tote-dev/tote/internal/toolchain", "github.com/Masterminds/semver/v3", "github.com/tote-dev/tote/internal/version"} {
 			if dep == banned || strings.HasPrefix(dep, banned+"/") {
 				t.Errorf("tote-shim depends on %s", dep)
 			}

@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/extension"
-	"github.com/tote-dev/tote/internal/runtime"
 	"github.com/tote-dev/tote/internal/store"
 )
 

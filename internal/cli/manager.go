@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/runtime"
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/toolchain"
 )

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/host/runtime"
 )
 
 // DeniedError is the error of an access event (pre-install, pre-download,

@@ -11,8 +11,8 @@ import (
 	extism "github.com/extism/go-sdk"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/runtime"
-	"github.com/tote-dev/tote/internal/vpath"
+	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/host/vpath"
 )
 
 // wasmPlugin adapts a loaded WebAssembly extension to Plugin. The host

@@ -19,7 +19,7 @@ import (
 	wapi "github.com/tetratelabs/wazero/api"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/host/runtime"
 )
 
 // Plugin kinds reported by Inspect.

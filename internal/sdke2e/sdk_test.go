@@ -17,9 +17,9 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
-	"github.com/tote-dev/tote/internal/vpath"
 )
 
 // index is a release index in the layout of nodejs.org/dist/index.json,

@@ -10,10 +10,10 @@ import (
 	"sync"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/runtime"
 	"github.com/tote-dev/tote/internal/store"
-	"github.com/tote-dev/tote/internal/vpath"
 )
 
 // Manager runs tote's operations for one working directory.

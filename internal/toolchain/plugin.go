@@ -15,9 +15,9 @@ import (
 	"strings"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
-	"github.com/tote-dev/tote/internal/runtime"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 

@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/runtime"
+	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/testutil/mirror"
 	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
-	"github.com/tote-dev/tote/internal/vpath"
 	"github.com/tote-dev/tote/plugins/node"
 	"github.com/tote-dev/tote/plugins/node/nodetest"
 	"github.com/tote-dev/tote/plugins/pluginhost"

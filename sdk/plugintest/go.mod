@@ -41,7 +41,7 @@ require (
 )
 
 // plugintest lives in the tote repository and uses tote's own toolchain
-// (internal/toolchain, internal/runtime) to install tools for real. A plugin
+// (internal/toolchain, host/runtime) to install tools for real. A plugin
 // module that imports it needs the same replace lines (tote plugin new
 // --sdk writes them).
 replace (

@@ -19,12 +19,12 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
-	"github.com/tote-dev/tote/internal/runtime"
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/toolchain"
-	"github.com/tote-dev/tote/internal/vpath"
 )
 
 // Sandbox is the throw-away environment a [Plugin] runs in. Every directory

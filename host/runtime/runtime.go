@@ -21,7 +21,7 @@ import (
 	extism "github.com/extism/go-sdk"
 	"github.com/tetratelabs/wazero"
 
-	"github.com/tote-dev/tote/internal/vpath"
+	"github.com/tote-dev/tote/host/vpath"
 )
 
 // Runtime loads plugins. It is safe for concurrent use.

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
-	"github.com/tote-dev/tote/internal/vpath"
 )
 
 // fixture builds testdata/fixtures/<name> once per source hash.

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/vpath"
+	"github.com/tote-dev/tote/host/vpath"
 )
 
 // Config configures a Runtime. It is immutable: every WithX method returns a

@@ -10,7 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental/sysfs"
 	wazerosys "github.com/tetratelabs/wazero/sys"
 
-	"github.com/tote-dev/tote/internal/vpath"
+	"github.com/tote-dev/tote/host/vpath"
 )
 
 // fsConfig returns the WASI file system of a plugin instance: each mount

@@ -19,7 +19,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/vpath"
+	"github.com/tote-dev/tote/host/vpath"
 )
 
 // Bounds on what the host accepts from a plugin.
