@@ -57,10 +57,9 @@ func (h *nativeHost) Log(level api.LogTarget, msg string) {
 }
 
 // Fetch GETs url after url-rewrites, bounded to 256 MiB.
-func (h *nativeHost) Fetch(url string) ([]byte, error) {
+func (h *nativeHost) Fetch(ctx context.Context, url string) ([]byte, error) {
 	url = h.m.Config.Settings().RewriteURL(url)
-	// The contract's Fetch has no context; an interrupt ends the process.
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -80,11 +79,11 @@ func (h *nativeHost) Fetch(url string) ([]byte, error) {
 }
 
 // Exec runs a command when [tools.<id>] permissions grants "exec".
-func (h *nativeHost) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+func (h *nativeHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
 	if !h.allowExec {
 		return api.ExecCommandOutput{}, fmt.Errorf("%s: exec_command is not granted to %s; add permissions = [\"exec\"] under [tools.%s]", api.PermissionDenied, h.id, h.id)
 	}
-	cmd := exec.Command(in.Command, in.Args...)
+	cmd := exec.CommandContext(ctx, in.Command, in.Args...)
 	if in.Cwd != nil {
 		dir, err := h.m.real(h.id, in.Cwd.Path)
 		if err != nil {

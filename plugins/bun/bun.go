@@ -18,6 +18,8 @@
 package bun
 
 import (
+	"context"
+
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 	"github.com/tote-dev/tote/sdk"
@@ -77,7 +79,7 @@ func config(h pluginhost.Host) (Config, error) {
 }
 
 // RegisterTool describes Bun.
-func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
+func RegisterTool(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
 	return api.RegisterToolOutput{
 		Name:                "Bun",
 		Type:                api.TypeLanguage,
@@ -89,7 +91,7 @@ func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterTool
 // LocateExecutables names bun and bunx. Bun publishes only bun: it acts as
 // bunx when argv[0] is bunx, which a bin link gives; a shim runs a child
 // process, so the bunx shim runs "bun x" instead (as proto's does).
-func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
+func LocateExecutables(ctx context.Context, h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
 	bun := sdk.ExeName(h.Env(), "bun")
 	return api.LocateExecutablesOutput{
 		Exes: map[string]api.ExecutableConfig{
@@ -101,7 +103,7 @@ func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.Lo
 }
 
 // DetectVersionFiles names the files proto reads for Bun, in its order.
-func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
+func DetectVersionFiles(ctx context.Context, h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
 	return api.DetectVersionOutput{
 		Files:  []string{".bumrc", ".bun-version", "package.json"},
 		Ignore: []string{"node_modules"},

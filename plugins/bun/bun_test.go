@@ -1,6 +1,7 @@
 package bun
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ const gh = "https://github.com/oven-sh/bun/releases/download/"
 
 func TestLoadVersions(t *testing.T) {
 	h := &fakeHost{ID: "bun", HostEnv: linux64, Pages: map[string]string{TagsURL + "&page=1": readTestdata(t, "github-tags.json")}}
-	out, err := LoadVersions(h, api.LoadVersionsInput{})
+	out, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestLoadVersions(t *testing.T) {
 	}
 	// Tags that are not bun-v<semver> are skipped.
 	h.Pages[TagsURL+"&page=1"] = `[{"name":"canary"},{"name":"not-quite-v0"},{"name":"v0.1.1"},{"name":"bun-v1.3"},{"name":"1.3.14"},{"name":""},{"name":"bun-v1.2.0-beta.1"},{"name":"bun-v1.1.0"}]`
-	out, err = LoadVersions(h, api.LoadVersionsInput{})
+	out, err = LoadVersions(context.Background(), h, api.LoadVersionsInput{})
 	if err != nil || !reflect.DeepEqual(out.Versions, []string{"1.1.0", "1.2.0-beta.1"}) || out.Latest != "1.1.0" {
 		t.Errorf("filter: %+v %v", out, err)
 	}
@@ -92,7 +93,7 @@ func TestDownloadPrebuilt(t *testing.T) {
 				return api.ExecCommandOutput{ExitCode: code}, nil
 			}
 		}
-		out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.3.2"}})
+		out, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.3.2"}})
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%s: error %v, want %q", c.name, err, c.err)
@@ -117,21 +118,21 @@ func TestDownloadPrebuiltMissingAsset(t *testing.T) {
 	h.ExecFn = func(api.ExecCommandInput) (api.ExecCommandOutput, error) {
 		return api.ExecCommandOutput{ExitCode: 1}, nil
 	}
-	out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.0.0"}})
+	out, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.0.0"}})
 	if err != nil || out.ArchivePrefix != "bun-linux-x64" {
 		t.Errorf("fallback: %+v %v", out, err)
 	}
 	h.Config = `{"baseline": true}`
-	_, err = DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.0.0"}})
+	_, err = DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.0.0"}})
 	if err == nil || err.Error() != "bun 1.0.0 is not available for linux/x64: the release publishes no bun-linux-x64-baseline.zip (it has bun-linux-x64.zip)" {
 		t.Errorf("configured baseline: %v", err)
 	}
-	_, err = DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "9.9.9"}})
+	_, err = DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "9.9.9"}})
 	if err == nil || !strings.Contains(err.Error(), "bun-v9.9.9/SHASUMS256.txt: HTTP status 404") {
 		t.Errorf("unknown version: %v", err)
 	}
 	for _, v := range []string{"1.3", "latest", ""} {
-		if _, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: v}}); err == nil || !strings.Contains(err.Error(), "is not a full version") {
+		if _, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: v}}); err == nil || !strings.Contains(err.Error(), "is not a full version") {
 			t.Errorf("%q: %v", v, err)
 		}
 	}
@@ -139,13 +140,13 @@ func TestDownloadPrebuiltMissingAsset(t *testing.T) {
 
 func TestDownloadPrebuiltCanary(t *testing.T) {
 	h := &fakeHost{ID: "bun", HostEnv: api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchArm64}}
-	out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "canary"}})
+	out, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "canary"}})
 	want := api.DownloadPrebuiltOutput{DownloadURL: gh + "canary/bun-windows-aarch64.zip", DownloadName: "bun-windows-aarch64.zip", ArchivePrefix: "bun-windows-aarch64"}
 	if err != nil || !reflect.DeepEqual(out, want) || len(h.Fetched) != 0 {
 		t.Errorf("%+v %v %v", out, err, h.Fetched)
 	}
 	h.Config = `{"dist-url": "https://mirror.example/bun/bun-v{version}/{file}"}`
-	out, _ = DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "canary"}})
+	out, _ = DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "canary"}})
 	if out.DownloadURL != "https://mirror.example/bun/canary/bun-windows-aarch64.zip" {
 		t.Errorf("custom canary: %s", out.DownloadURL)
 	}
@@ -164,7 +165,7 @@ func TestRealShasumsMatchDownloadName(t *testing.T) {
 		api.OSWindows: "5e73b4eba0cc09085df141e1167609b100570f1a0d538d87f9b9c0da54af58d6",
 	} {
 		h := &fakeHost{ID: "bun", HostEnv: api.HostEnvironment{OS: env, Arch: api.ArchX64, Libc: api.LibcGnu}, Pages: map[string]string{gh + "bun-v1.3.2/SHASUMS256.txt": sums}}
-		out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.3.2"}})
+		out, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.3.2"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +193,7 @@ func TestParseVersionFile(t *testing.T) {
 		{"package.json", `{"name": "x",`, "", ""},
 		{"package.json", `[]`, "", ""},
 	} {
-		out, err := ParseVersionFile(&fakeHost{ID: "bun"}, api.ParseVersionFileInput{File: c.file, Content: c.content})
+		out, err := ParseVersionFile(context.Background(), &fakeHost{ID: "bun"}, api.ParseVersionFileInput{File: c.file, Content: c.content})
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%s %q: error %v, want %q", c.file, c.content, err, c.err)
@@ -206,7 +207,7 @@ func TestParseVersionFile(t *testing.T) {
 }
 
 func TestLocateExecutables(t *testing.T) {
-	out, err := LocateExecutables(&fakeHost{ID: "bun", HostEnv: api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
+	out, err := LocateExecutables(context.Background(), &fakeHost{ID: "bun", HostEnv: api.HostEnvironment{OS: api.OSWindows, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

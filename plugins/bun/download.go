@@ -1,6 +1,7 @@
 package bun
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,14 +44,14 @@ func Asset(env api.HostEnvironment, baseline bool) (string, error) {
 // wantBaseline decides between the regular and the -baseline x64 build:
 // baseline in the config wins; with detect-baseline, on Linux x64, a CPU
 // without avx2 in /proc/cpuinfo gets baseline (proto's check).
-func wantBaseline(h pluginhost.Host, cfg Config, env api.HostEnvironment) (want, explicit bool, err error) {
+func wantBaseline(ctx context.Context, h pluginhost.Host, cfg Config, env api.HostEnvironment) (want, explicit bool, err error) {
 	if cfg.Baseline != nil {
 		return *cfg.Baseline, true, nil
 	}
 	if !cfg.DetectBaseline || env.OS != api.OSLinux || env.Arch != api.ArchX64 {
 		return false, false, nil
 	}
-	out, err := h.Exec(api.ExecCommandInput{Command: "grep", Args: []string{"-q", "avx2", "/proc/cpuinfo"}})
+	out, err := h.Exec(ctx, api.ExecCommandInput{Command: "grep", Args: []string{"-q", "avx2", "/proc/cpuinfo"}})
 	if err != nil {
 		return false, false, pluginhost.Errorf("detect-baseline: cannot check the CPU for AVX2: %v (grant permissions = [\"exec\"] under [tools.%s], or set baseline = true or false)", err, h.ToolID())
 	}
@@ -61,7 +62,7 @@ func wantBaseline(h pluginhost.Host, cfg Config, env api.HostEnvironment) (want,
 // directory as archive prefix and SHASUMS256.txt to verify it; for
 // "canary", the rolling canary release (not verified, as in proto: its
 // checksum file is not updated with every upload).
-func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
+func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
 	env := h.Env()
 	cfg, err := config(h)
 	if err != nil {
@@ -77,7 +78,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 	if _, err := Asset(env, false); err != nil {
 		return api.DownloadPrebuiltOutput{}, err
 	}
-	baseline, explicit, err := wantBaseline(h, cfg, env)
+	baseline, explicit, err := wantBaseline(ctx, h, cfg, env)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, err
 	}
@@ -96,7 +97,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 		}, nil
 	}
 	sumsURL := url(ChecksumFile)
-	body, err := h.Fetch(sumsURL)
+	body, err := h.Fetch(ctx, sumsURL)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, err
 	}

@@ -1,6 +1,7 @@
 package bun
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 
@@ -37,7 +38,7 @@ type devEngine struct {
 //     ("bun@1.1.0+sha512...", the hash dropped; "bun" alone means latest).
 //     Entries that are not versions or ranges (workspace:, tags) are
 //     skipped, and so is a package.json that is not valid JSON.
-func ParseVersionFile(h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
+func ParseVersionFile(ctx context.Context, h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
 	if in.File == "package.json" {
 		return api.ParseVersionFileOutput{Version: fromPackageJSON(in.Content)}, nil
 	}

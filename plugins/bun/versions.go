@@ -1,6 +1,8 @@
 package bun
 
 import (
+	"context"
+
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/internal/ghtags"
 	"github.com/tote-dev/tote/plugins/pluginhost"
@@ -12,8 +14,8 @@ const maxTagPages = 30
 // LoadVersions lists Bun's releases from the tags of oven-sh/bun
 // ("bun-v<semver>"), with latest = the newest stable release and the
 // rolling "canary" release.
-func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
-	names, err := ghtags.Fetch(h, TagsURL, maxTagPages)
+func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
+	names, err := ghtags.Fetch(ctx, h, TagsURL, maxTagPages)
 	if err != nil {
 		return api.LoadVersionsOutput{}, err
 	}

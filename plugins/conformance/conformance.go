@@ -210,11 +210,15 @@ func (h *testHost) ToolConfig() []byte {
 }
 func (h *testHost) GetEnv(name string) string         { return "" }
 func (h *testHost) Log(level api.LogTarget, m string) {}
-func (h *testHost) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+func (h *testHost) Exec(_ context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
 	return api.ExecCommandOutput{}, fmt.Errorf("%s: exec is not granted in conformance tests", api.PermissionDenied)
 }
-func (h *testHost) Fetch(url string) ([]byte, error) {
-	resp, err := http.Get(h.rewrite(url))
+func (h *testHost) Fetch(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.rewrite(url), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@
 package deno
 
 import (
+	"context"
 	"strings"
 
 	"github.com/tote-dev/tote/api"
@@ -67,7 +68,7 @@ func config(h pluginhost.Host) (Config, error) {
 }
 
 // RegisterTool describes Deno.
-func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
+func RegisterTool(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
 	return api.RegisterToolOutput{
 		Name:                "Deno",
 		Type:                api.TypeLanguage,
@@ -78,7 +79,7 @@ func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterTool
 
 // LocateExecutables names deno (the only executable a release zip holds)
 // and the directories `deno install` writes global executables to.
-func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
+func LocateExecutables(ctx context.Context, h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
 	return api.LocateExecutablesOutput{
 		Exes: map[string]api.ExecutableConfig{
 			"deno": {ExePath: sdk.ExeName(h.Env(), "deno"), Primary: true},
@@ -88,14 +89,14 @@ func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.Lo
 }
 
 // DetectVersionFiles names dvm's .dvmrc, the file proto reads for Deno.
-func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
+func DetectVersionFiles(ctx context.Context, h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
 	return api.DetectVersionOutput{Files: []string{".dvmrc"}}, nil
 }
 
 // ParseVersionFile reads a .dvmrc: the first line that is not blank or a
 // comment ("#", "//"), which must be a version spec ("2.1", "v1.46.3",
 // "^2", "latest"). Anything else is an error naming the file and line.
-func ParseVersionFile(h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
+func ParseVersionFile(ctx context.Context, h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
 	spec, line := firstSpecLine(in.Content)
 	if spec == "" {
 		return api.ParseVersionFileOutput{}, nil

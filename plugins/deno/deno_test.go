@@ -1,6 +1,7 @@
 package deno
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -35,7 +36,7 @@ func TestLoadVersionsPaginates(t *testing.T) {
 		TagsURL + "&page=1": readTestdata(t, "github-tags-page1.json"),
 		TagsURL + "&page=2": readTestdata(t, "github-tags-page2.json"),
 	}}
-	out, err := LoadVersions(h, api.LoadVersionsInput{})
+	out, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestLoadVersionsStopsOnRepeatedPage(t *testing.T) {
 	for i := 1; i <= maxTagPages; i++ {
 		h.Pages[fmt.Sprintf("%s&page=%d", TagsURL, i)] = page
 	}
-	out, err := LoadVersions(h, api.LoadVersionsInput{})
+	out, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,19 +89,19 @@ func TestLoadVersionsErrors(t *testing.T) {
 		"no v tags": `[{"name": "std/0.50.0"}]`,
 	} {
 		h := &fakeHost{ID: "deno", HostEnv: linux64, Pages: map[string]string{TagsURL + "&page=1": body}}
-		if _, err := LoadVersions(h, api.LoadVersionsInput{}); err == nil || !strings.Contains(err.Error(), "api.github.com/repos/denoland/deno/tags") {
+		if _, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{}); err == nil || !strings.Contains(err.Error(), "api.github.com/repos/denoland/deno/tags") {
 			t.Errorf("%s: error %v does not name the URL", name, err)
 		}
 	}
 	h := &fakeHost{ID: "deno", HostEnv: linux64, Pages: map[string]string{}}
-	if _, err := LoadVersions(h, api.LoadVersionsInput{}); err == nil || !strings.Contains(err.Error(), "404") {
+	if _, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{}); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("missing listing: %v", err)
 	}
 }
 
 func download(t *testing.T, h *fakeHost, version string) (api.DownloadPrebuiltOutput, error) {
 	t.Helper()
-	return DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: version}})
+	return DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: version}})
 }
 
 func TestDownloadPrebuilt(t *testing.T) {
@@ -243,7 +244,7 @@ func TestParseVersionFile(t *testing.T) {
 		{"\n# only a comment\n", "", ""},
 		{"\n\nnot a version!\n", "", `.dvmrc:3: "not a version!" is not a Deno version`},
 	} {
-		out, err := ParseVersionFile(&fakeHost{ID: "deno"}, api.ParseVersionFileInput{File: ".dvmrc", Content: c.content})
+		out, err := ParseVersionFile(context.Background(), &fakeHost{ID: "deno"}, api.ParseVersionFileInput{File: ".dvmrc", Content: c.content})
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%q: error %v, want %q", c.content, err, c.err)
@@ -258,7 +259,7 @@ func TestParseVersionFile(t *testing.T) {
 
 func TestLocateExecutables(t *testing.T) {
 	for env, exe := range map[api.HostOS]string{api.OSLinux: "deno", api.OSWindows: "deno.exe"} {
-		out, err := LocateExecutables(&fakeHost{ID: "deno", HostEnv: api.HostEnvironment{OS: env, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
+		out, err := LocateExecutables(context.Background(), &fakeHost{ID: "deno", HostEnv: api.HostEnvironment{OS: env, Arch: api.ArchX64}}, api.LocateExecutablesInput{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package deno
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -72,7 +73,7 @@ func checkPublished(v string, env api.HostEnvironment) error {
 // DownloadPrebuilt returns the release zip for the host: from dist-url for
 // releases (with its .sha256sum from 2.0.1 on), or the newest canary build
 // from dl.deno.land.
-func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
+func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
 	env := h.Env()
 	target, err := Target(env)
 	if err != nil {
@@ -88,7 +89,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 		return api.DownloadPrebuiltOutput{}, pluginhost.Errorf("download deno: no version given")
 	case "canary":
 		hashURL := DLBase + "canary-" + target + "-latest.txt"
-		body, err := h.Fetch(hashURL)
+		body, err := h.Fetch(ctx, hashURL)
 		if err != nil {
 			return api.DownloadPrebuiltOutput{}, err
 		}
@@ -103,7 +104,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 			DownloadName: file,
 		}, nil
 	case "latest", "stable":
-		body, err := h.Fetch(DLBase + "release-latest.txt")
+		body, err := h.Fetch(ctx, DLBase+"release-latest.txt")
 		if err != nil {
 			return api.DownloadPrebuiltOutput{}, err
 		}

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"context"
 	"strings"
 
 	"github.com/tote-dev/tote/api"
@@ -13,7 +14,7 @@ import (
 var VersionFiles = []string{"go.work", "go.mod", ".go-version"}
 
 // DetectVersionFiles names go.work, go.mod and .go-version.
-func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
+func DetectVersionFiles(ctx context.Context, h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
 	return api.DetectVersionOutput{Files: append([]string(nil), VersionFiles...)}, nil
 }
 
@@ -25,7 +26,7 @@ func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.Detec
 //     default" pins nothing. Comments are ignored.
 //   - .go-version: the first line that is not empty or a "#" comment, in
 //     either scheme ("1.22.1", "go1.21rc2").
-func ParseVersionFile(h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
+func ParseVersionFile(ctx context.Context, h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
 	content := strings.TrimPrefix(in.Content, "\ufeff")
 	switch in.File {
 	case "go.mod", "go.work":

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -106,7 +107,7 @@ func dedupe(sorted []string) []string {
 // DownloadPrebuilt finds the version's archive for the host in go.dev's
 // index and downloads it from dist-url with the index's sha256. The
 // archive's top directory "go" is stripped.
-func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
+func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
 	cfg, err := config(h)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, err
@@ -115,7 +116,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 	if version == "canary" {
 		return api.DownloadPrebuiltOutput{}, pluginhost.Errorf("go has no canary build; install a release such as \"latest\" or \"1.22\"")
 	}
-	rels, err := fetchIndex(h)
+	rels, err := fetchIndex(ctx, h)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, err
 	}
@@ -145,7 +146,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 // LocateExecutables names go (primary) and gofmt under bin/, and the
 // directories where `go install` puts binaries: $GOBIN, $GOPATH/bin and,
 // with gobin (the default), $HOME/go/bin.
-func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
+func LocateExecutables(ctx context.Context, h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
 	cfg, err := config(h)
 	if err != nil {
 		return api.LocateExecutablesOutput{}, err

@@ -32,6 +32,8 @@
 package golang
 
 import (
+	"context"
+
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
@@ -84,7 +86,7 @@ func config(h pluginhost.Host) (Config, error) {
 }
 
 // RegisterTool describes Go.
-func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
+func RegisterTool(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
 	return api.RegisterToolOutput{
 		Name:          "Go",
 		Type:          api.TypeLanguage,

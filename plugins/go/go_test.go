@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"reflect"
@@ -48,7 +49,7 @@ func TestResolveVersion(t *testing.T) {
 		"1.9.2rc2": "1.9.2-rc2", " go1.18beta2 ": "1.18.0-beta2",
 		"1.22": "", "1.22.1": "", "^1.21": "", "latest": "", "canary": "", "go": "", "golang": "", "1.21.0-rc2": "",
 	} {
-		out, err := ResolveVersion(nil, api.ResolveVersionInput{Initial: in})
+		out, err := ResolveVersion(context.Background(), nil, api.ResolveVersionInput{Initial: in})
 		if err != nil || out.Candidate != want || out.Version != "" {
 			t.Errorf("ResolveVersion(%q) = %+v, %v; want candidate %q", in, out, err, want)
 		}
@@ -65,7 +66,7 @@ func TestVersionsOfSamples(t *testing.T) {
 		{"go-dl-setup-go.json", []string{"1.13.7", "1.14.0-rc1", "1.18.0-beta2"}, "1.13.7"},
 		{"go-dl-quirk-go1-bootstrap.json", []string{}, ""},
 	} {
-		out, err := LoadVersions(sampleHost(linux64, c.sample), api.LoadVersionsInput{})
+		out, err := LoadVersions(context.Background(), sampleHost(linux64, c.sample), api.LoadVersionsInput{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +110,7 @@ func TestDownloadPrebuiltOfSamples(t *testing.T) {
 	for _, c := range cases {
 		h := sampleHost(c.env, c.sample)
 		h.Config = c.config
-		out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: c.version}})
+		out, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: c.version}})
 		switch {
 		case c.wantErr != "":
 			if err == nil || err.Error() != c.wantErr {
@@ -125,19 +126,19 @@ func TestDownloadPrebuiltOfSamples(t *testing.T) {
 
 func TestDownloadPrebuiltIndexErrors(t *testing.T) {
 	h := &fakeHost{ID: "go", HostEnv: linux64, Files: map[string]string{}}
-	_, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.22.1"}})
+	_, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.22.1"}})
 	if err == nil || !strings.Contains(err.Error(), "cannot list Go releases: fetch "+IndexURL+": HTTP status 404") {
 		t.Errorf("missing index: %v", err)
 	}
 	h.Files[IndexURL] = filepath.Join("testdata", "README.md")
-	_, err = DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.22.1"}})
+	_, err = DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "1.22.1"}})
 	if err == nil || !strings.Contains(err.Error(), "cannot read the Go release index") {
 		t.Errorf("bad index: %v", err)
 	}
 }
 
 func TestLocateExecutables(t *testing.T) {
-	out, err := LocateExecutables(&fakeHost{ID: "go", HostEnv: winArm}, api.LocateExecutablesInput{})
+	out, err := LocateExecutables(context.Background(), &fakeHost{ID: "go", HostEnv: winArm}, api.LocateExecutablesInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestLocateExecutables(t *testing.T) {
 	if !reflect.DeepEqual(out, want) {
 		t.Errorf("got %+v", out)
 	}
-	out, err = LocateExecutables(&fakeHost{ID: "go", HostEnv: linux64, Config: `{"gobin": false}`}, api.LocateExecutablesInput{})
+	out, err = LocateExecutables(context.Background(), &fakeHost{ID: "go", HostEnv: linux64, Config: `{"gobin": false}`}, api.LocateExecutablesInput{})
 	if err != nil || out.Exes["go"].ExePath != "bin/go" || !reflect.DeepEqual(out.GlobalsLookupDirs, []string{"$GOBIN", "$GOPATH/bin"}) {
 		t.Errorf("gobin off: %+v %v", out, err)
 	}
@@ -180,7 +181,7 @@ func TestParseVersionFile(t *testing.T) {
 		{"other", "1.22.1\n", "", ""},
 	}
 	for _, c := range cases {
-		out, err := ParseVersionFile(nil, api.ParseVersionFileInput{File: c.file, Content: c.content})
+		out, err := ParseVersionFile(context.Background(), nil, api.ParseVersionFileInput{File: c.file, Content: c.content})
 		switch {
 		case c.wantErr != "":
 			if err == nil || err.Error() != c.wantErr {
@@ -193,7 +194,7 @@ func TestParseVersionFile(t *testing.T) {
 }
 
 func TestDetectVersionFiles(t *testing.T) {
-	out, _ := DetectVersionFiles(nil, api.DetectVersionInput{})
+	out, _ := DetectVersionFiles(context.Background(), nil, api.DetectVersionInput{})
 	if !reflect.DeepEqual(out.Files, []string{"go.work", "go.mod", ".go-version"}) {
 		t.Errorf("files %v", out.Files)
 	}

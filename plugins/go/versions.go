@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 
@@ -55,8 +56,8 @@ func ParseIndex(body []byte) ([]Release, error) {
 }
 
 // fetchIndex downloads and decodes the index.
-func fetchIndex(h pluginhost.Host) ([]Release, error) {
-	body, err := h.Fetch(IndexURL)
+func fetchIndex(ctx context.Context, h pluginhost.Host) ([]Release, error) {
+	body, err := h.Fetch(ctx, IndexURL)
 	if err != nil {
 		return nil, pluginhost.Errorf("cannot list Go releases: %v", err)
 	}
@@ -152,8 +153,8 @@ func hasArchive(r Release) bool {
 // LoadVersions lists every Go release that has a downloadable archive;
 // "latest" and "stable" name the newest release that is not a prerelease.
 // Go has no canary build.
-func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
-	rels, err := fetchIndex(h)
+func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
+	rels, err := fetchIndex(ctx, h)
 	if err != nil {
 		return api.LoadVersionsOutput{}, err
 	}
@@ -170,7 +171,7 @@ func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersions
 
 // ResolveVersion rewrites Go's own release names into the plugin's scheme
 // (see fromGoSpec). Other specs pass unchanged.
-func ResolveVersion(h pluginhost.Host, in api.ResolveVersionInput) (api.ResolveVersionOutput, error) {
+func ResolveVersion(ctx context.Context, h pluginhost.Host, in api.ResolveVersionInput) (api.ResolveVersionOutput, error) {
 	if v, ok := fromGoSpec(in.Initial); ok {
 		return api.ResolveVersionOutput{Candidate: v}, nil
 	}

@@ -99,10 +99,10 @@ func (httpHost) ToolID() string            { return "node" }
 func (httpHost) ToolConfig() []byte        { return []byte("{}") }
 func (httpHost) GetEnv(string) string      { return "" }
 func (httpHost) Log(api.LogTarget, string) {}
-func (httpHost) Exec(api.ExecCommandInput) (api.ExecCommandOutput, error) {
+func (httpHost) Exec(context.Context, api.ExecCommandInput) (api.ExecCommandOutput, error) {
 	return api.ExecCommandOutput{}, pluginhost.Errorf("no exec")
 }
-func (h httpHost) Fetch(url string) ([]byte, error) {
+func (h httpHost) Fetch(_ context.Context, url string) ([]byte, error) {
 	resp, err := http.Get(h.rewrite(url))
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -87,7 +88,7 @@ func publishedPlatforms(sums map[string]string, version string) []string {
 
 // DownloadPrebuilt names the archive of one version for the host platform,
 // after checking in the version's SHASUMS256.txt that upstream publishes it.
-func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
+func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
 	cfg, err := loadConfig(h)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, err
@@ -113,7 +114,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 		tmpl, suffix, where = UnofficialDistURL, "-musl", "unofficial-builds.nodejs.org"
 	}
 	sumsURL := expand(tmpl, version, ShasumsName)
-	body, err := h.Fetch(sumsURL)
+	body, err := h.Fetch(ctx, sumsURL)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, pluginhost.Errorf("node %s: cannot read the list of published files: %v", version, err)
 	}
@@ -194,7 +195,7 @@ const GlobalsDir = "$PROTO_HOME/tools/node/globals/bin"
 // bin/<name> (npm, npx and corepack are symlinks to JavaScript files under
 // lib/node_modules that run with node), on Windows node.exe and the
 // <name>.cmd wrappers at the archive's root.
-func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
+func LocateExecutables(ctx context.Context, h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
 	env := h.Env()
 	out := api.LocateExecutablesOutput{
 		Exes:              map[string]api.ExecutableConfig{},

@@ -32,6 +32,8 @@
 package node
 
 import (
+	"context"
+
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
@@ -81,7 +83,7 @@ func loadConfig(h pluginhost.Host) (Config, error) {
 }
 
 // RegisterTool describes Node.js.
-func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
+func RegisterTool(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
 	return api.RegisterToolOutput{
 		Name:          "Node.js",
 		Type:          api.TypeLanguage,

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -31,13 +32,13 @@ func (h *fakeHost) ToolConfig() []byte {
 	}
 	return []byte(h.config)
 }
-func (h *fakeHost) Fetch(url string) ([]byte, error) {
+func (h *fakeHost) Fetch(_ context.Context, url string) ([]byte, error) {
 	if b, ok := h.urls[url]; ok {
 		return b, nil
 	}
 	return nil, pluginhost.Errorf("fetch %s: HTTP status 404", url)
 }
-func (h *fakeHost) Exec(api.ExecCommandInput) (api.ExecCommandOutput, error) {
+func (h *fakeHost) Exec(context.Context, api.ExecCommandInput) (api.ExecCommandOutput, error) {
 	return api.ExecCommandOutput{}, fmt.Errorf("no exec")
 }
 func (h *fakeHost) GetEnv(string) string { return "" }
@@ -74,7 +75,7 @@ func readTestdata(t testing.TB, name string) []byte {
 // codename aliases.
 func TestLoadVersionsRealIndex(t *testing.T) {
 	h := &fakeHost{urls: map[string][]byte{IndexURL: readTestdata(t, "index.json")}}
-	out, err := LoadVersions(h, api.LoadVersionsInput{Initial: "latest"})
+	out, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{Initial: "latest"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,12 +99,12 @@ func TestLoadVersionsErrors(t *testing.T) {
 		"no entries": "[]\n",
 	} {
 		h := &fakeHost{urls: map[string][]byte{IndexURL: []byte(body)}}
-		_, err := LoadVersions(h, api.LoadVersionsInput{})
+		_, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{})
 		if err == nil || !strings.Contains(err.Error(), IndexURL) {
 			t.Errorf("%s: err = %v, want one naming %s", name, err, IndexURL)
 		}
 	}
-	_, err := LoadVersions(&fakeHost{}, api.LoadVersionsInput{})
+	_, err := LoadVersions(context.Background(), &fakeHost{}, api.LoadVersionsInput{})
 	if err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("missing index: err = %v", err)
 	}
@@ -134,7 +135,7 @@ func TestLoadVersionsLargeIndex(t *testing.T) {
 		t.Fatalf("large index is only %d bytes", len(body))
 	}
 	h := &fakeHost{urls: map[string][]byte{IndexURL: body}}
-	out, err := LoadVersions(h, api.LoadVersionsInput{})
+	out, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func BenchmarkLoadVersions(b *testing.B) {
 	h := &fakeHost{urls: map[string][]byte{IndexURL: body}}
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, err := LoadVersions(h, api.LoadVersionsInput{}); err != nil {
+		if _, err := LoadVersions(context.Background(), h, api.LoadVersionsInput{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -180,7 +181,7 @@ func TestResolveVersion(t *testing.T) {
 		"lts/iron": "iron", "lts/Iron": "iron", "lts-hydrogen": "hydrogen", "LTS/JOD": "jod",
 		"20": "", "latest": "", "iron": "", "^18": "", "lts/": "",
 	} {
-		out, err := ResolveVersion(&fakeHost{}, api.ResolveVersionInput{Initial: in})
+		out, err := ResolveVersion(context.Background(), &fakeHost{}, api.ResolveVersionInput{Initial: in})
 		if err != nil || out.Candidate != want || out.Version != "" {
 			t.Errorf("resolve_version(%q) = %+v, %v; want candidate %q", in, out, err, want)
 		}
@@ -248,7 +249,7 @@ func TestDownloadPrebuilt(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := &fakeHost{env: c.env, config: c.config, urls: urls}
-			out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: c.version}})
+			out, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: c.version}})
 			if c.want.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.want.err) {
 					t.Fatalf("err = %v, want %q", err, c.want.err)
@@ -285,7 +286,7 @@ func TestDownloadPrebuiltTarGzFallback(t *testing.T) {
 	h := &fakeHost{env: linux64, urls: map[string][]byte{
 		"https://nodejs.org/download/release/v0.10.48/SHASUMS256.txt": []byte(sum + "  node-v0.10.48-linux-x64.tar.gz\n" + sum + "  node-v0.10.48.tar.gz\n"),
 	}}
-	out, err := DownloadPrebuilt(h, api.DownloadPrebuiltInput{Context: api.Context{Version: "0.10.48"}})
+	out, err := DownloadPrebuilt(context.Background(), h, api.DownloadPrebuiltInput{Context: api.Context{Version: "0.10.48"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +313,7 @@ func TestLocateExecutables(t *testing.T) {
 		{win64, "20.18.1", map[string]string{"node": "node.exe", "npm": "npm.cmd", "npx": "npx.cmd", "corepack": "corepack.cmd"}, "."},
 	}
 	for _, c := range cases {
-		out, err := LocateExecutables(&fakeHost{env: c.env}, api.LocateExecutablesInput{Context: api.Context{Version: c.version}})
+		out, err := LocateExecutables(context.Background(), &fakeHost{env: c.env}, api.LocateExecutablesInput{Context: api.Context{Version: c.version}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +334,7 @@ func TestLocateExecutables(t *testing.T) {
 }
 
 func TestDetectVersionFiles(t *testing.T) {
-	out, err := DetectVersionFiles(&fakeHost{}, api.DetectVersionInput{})
+	out, err := DetectVersionFiles(context.Background(), &fakeHost{}, api.DetectVersionInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +382,7 @@ func TestParseVersionFile(t *testing.T) {
 	}
 	for _, c := range cases {
 		h := &fakeHost{}
-		out, err := ParseVersionFile(h, api.ParseVersionFileInput{File: c.file, Content: c.content})
+		out, err := ParseVersionFile(context.Background(), h, api.ParseVersionFileInput{File: c.file, Content: c.content})
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%s %q: err = %v, want %q", c.file, c.content, err, c.err)

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 
@@ -15,7 +16,7 @@ var VersionFiles = []string{".nvmrc", ".node-version", "package.json"}
 
 // DetectVersionFiles lists .nvmrc, .node-version and package.json, and
 // skips node_modules.
-func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
+func DetectVersionFiles(ctx context.Context, h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
 	return api.DetectVersionOutput{Files: append([]string(nil), VersionFiles...), Ignore: []string{"node_modules"}}, nil
 }
 
@@ -23,7 +24,7 @@ func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.Detec
 // first line that is not blank or a comment; "node" means latest, "system"
 // pins nothing) or from package.json (devEngines.runtime named node, then
 // volta.node, then engines.node; the first valid one wins).
-func ParseVersionFile(h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
+func ParseVersionFile(ctx context.Context, h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
 	if in.File == "package.json" {
 		v, err := parsePackageJSON(h, in.Content)
 		return api.ParseVersionFileOutput{Version: v}, err

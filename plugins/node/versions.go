@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"strings"
 
 	"github.com/tote-dev/tote/api"
@@ -95,8 +96,8 @@ func (a parsedVersion) compare(b parsedVersion) int {
 }
 
 // LoadVersions reads the release index.
-func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
-	body, err := h.Fetch(IndexURL)
+func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
+	body, err := h.Fetch(ctx, IndexURL)
 	if err != nil {
 		return api.LoadVersionsOutput{}, err
 	}
@@ -115,7 +116,7 @@ func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersions
 // "node" is "latest"; "lts", "lts/*", "lts-*" and "lts-latest" are
 // "stable"; "lts/<codename>" and "lts-<codename>" are the codename (any
 // case). Other specs are left to the host.
-func ResolveVersion(h pluginhost.Host, in api.ResolveVersionInput) (api.ResolveVersionOutput, error) {
+func ResolveVersion(ctx context.Context, h pluginhost.Host, in api.ResolveVersionInput) (api.ResolveVersionOutput, error) {
 	s := strings.ToLower(strings.TrimSpace(in.Initial))
 	switch {
 	case s == "node":

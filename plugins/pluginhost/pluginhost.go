@@ -17,7 +17,10 @@ import (
 )
 
 // Host is what a built-in core may ask of its host: the same services a
-// WASM plugin reaches through host functions.
+// WASM plugin reaches through host functions. Every method that can block
+// takes the call's context: a native build stops when tote is interrupted,
+// and a WASM build (whose guest has no context of its own) passes
+// context.Background, the host function's own deadline bounding it.
 type Host interface {
 	// Env describes the machine the tool is for.
 	Env() api.HostEnvironment
@@ -27,9 +30,9 @@ type Host interface {
 	ToolConfig() []byte
 	// Fetch GETs a URL (url-rewrites applied by the host) and returns the
 	// body; a non-2xx status is an error naming the URL and status.
-	Fetch(url string) ([]byte, error)
+	Fetch(ctx context.Context, url string) ([]byte, error)
 	// Exec runs a command through the host (when granted).
-	Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error)
+	Exec(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error)
 	// GetEnv reads an environment variable.
 	GetEnv(name string) string
 	// Log writes a message at a level (trace, debug, info, warn, error).
@@ -47,7 +50,7 @@ type Configurer interface {
 }
 
 // Func is one contract function: JSON in, JSON out.
-type Func func(h Host, in []byte) ([]byte, error)
+type Func func(ctx context.Context, h Host, in []byte) ([]byte, error)
 
 // Table maps contract function names to their implementations.
 type Table map[string]Func
@@ -64,15 +67,15 @@ func (t Table) Names() []string {
 
 // Handle adapts a typed core function to a Func. Empty input decodes as the
 // zero value; a nil output type (struct{}) encodes as "{}" like the SDK.
-func Handle[I, O any](fn func(Host, I) (O, error)) Func {
-	return func(h Host, in []byte) ([]byte, error) {
+func Handle[I, O any](fn func(context.Context, Host, I) (O, error)) Func {
+	return func(ctx context.Context, h Host, in []byte) ([]byte, error) {
 		var input I
 		if len(bytes.TrimSpace(in)) > 0 {
 			if err := json.Unmarshal(in, &input); err != nil {
 				return nil, fmt.Errorf("invalid input: %w", err)
 			}
 		}
-		out, err := fn(h, input)
+		out, err := fn(ctx, h, input)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +126,7 @@ func (n *Native) CallRaw(ctx context.Context, fn string, in []byte) ([]byte, err
 	if err := ctx.Err(); err != nil {
 		return nil, &CallError{n.PluginID, fn, err.Error()}
 	}
-	out, err := f(n.Host, in)
+	out, err := f(ctx, n.Host, in)
 	if err != nil {
 		return nil, &CallError{n.PluginID, fn, err.Error()}
 	}

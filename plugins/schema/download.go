@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"slices"
@@ -87,7 +88,7 @@ func (s *Schema) tokens(value, version string, p Platform, env api.HostEnvironme
 // DownloadPrebuilt answers download_prebuilt: the platform's download file
 // under install.download-url, its checksum file under install.checksum-url,
 // the archive prefix and the minisign key.
-func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
+func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
 	s, err := load(h)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, err
@@ -138,7 +139,7 @@ func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.Down
 // exe-path and exes-dirs. The primary executable's path is the platform's
 // exe-path, else its own, else the tool id; on Windows ".exe" is added to
 // paths without an extension.
-func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
+func LocateExecutables(ctx context.Context, h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
 	s, err := load(h)
 	if err != nil {
 		return api.LocateExecutablesOutput{}, err

@@ -17,6 +17,7 @@
 package schema
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -217,7 +218,7 @@ func isBSD(os api.HostOS) bool {
 }
 
 // RegisterTool answers register_tool from the schema.
-func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
+func RegisterTool(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
 	s, err := load(h)
 	if err != nil {
 		return api.RegisterToolOutput{}, err
@@ -261,7 +262,7 @@ func nilIfEmpty(s []string) []string {
 }
 
 // DetectVersionFiles answers detect_version_files from [detect].
-func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
+func DetectVersionFiles(ctx context.Context, h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
 	s, err := load(h)
 	if err != nil {
 		return api.DetectVersionOutput{}, err

@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,7 +46,7 @@ func (h *host) Config(key string) (string, bool) {
 	}
 	return "", false
 }
-func (h *host) Fetch(url string) ([]byte, error) {
+func (h *host) Fetch(_ context.Context, url string) ([]byte, error) {
 	resp, err := http.Get(url)
 	if err != nil {
 		return nil, err
@@ -56,7 +57,7 @@ func (h *host) Fetch(url string) ([]byte, error) {
 	}
 	return io.ReadAll(resp.Body)
 }
-func (h *host) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+func (h *host) Exec(_ context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
 	if h.noExec {
 		return api.ExecCommandOutput{}, fmt.Errorf("%s: exec is not granted", api.PermissionDenied)
 	}

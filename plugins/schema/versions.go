@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"encoding/json"
 	"regexp"
 	"strconv"
@@ -14,7 +15,7 @@ import (
 // LoadVersions lists versions from [resolve]: the static list, plus the
 // Git tags of git-url (matched by git-tag-pattern or version-pattern) or the
 // entries of manifest-url (matched by version-pattern).
-func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
+func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
 	s, err := load(h)
 	if err != nil {
 		return api.LoadVersionsOutput{}, err
@@ -43,7 +44,7 @@ func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersions
 		if err != nil {
 			return api.LoadVersionsOutput{}, pluginhost.Errorf("invalid resolve pattern %q: %v", pattern, err)
 		}
-		tags, err := gitTags(h, s.Resolve.GitURL)
+		tags, err := gitTags(ctx, h, s.Resolve.GitURL)
 		if err != nil {
 			return api.LoadVersionsOutput{}, err
 		}
@@ -59,7 +60,7 @@ func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersions
 		if key == "" {
 			key = DefaultManifestVersionKey
 		}
-		body, err := h.Fetch(s.Resolve.ManifestURL)
+		body, err := h.Fetch(ctx, s.Resolve.ManifestURL)
 		if err != nil {
 			return api.LoadVersionsOutput{}, err
 		}
@@ -157,11 +158,11 @@ func orZero(s string) string {
 
 // gitTags runs `git ls-remote --tags` on url through the host and returns
 // the tag names (peeled "^{}" entries folded into their tags).
-func gitTags(h pluginhost.Host, url string) ([]string, error) {
+func gitTags(ctx context.Context, h pluginhost.Host, url string) ([]string, error) {
 	if err := CheckGitURL(url); err != nil {
 		return nil, err
 	}
-	out, err := h.Exec(api.ExecCommandInput{Command: "git", Args: []string{"ls-remote", "--tags", "--sort", "version:refname", url}})
+	out, err := h.Exec(ctx, api.ExecCommandInput{Command: "git", Args: []string{"ls-remote", "--tags", "--sort", "version:refname", url}})
 	if err != nil {
 		return nil, pluginhost.Errorf("list the tags of %s with git ls-remote: %v", url, err)
 	}

@@ -1,6 +1,7 @@
 package zig
 
 import (
+	"context"
 	"strings"
 
 	"github.com/tote-dev/tote/api"
@@ -15,7 +16,7 @@ var VersionFiles = []string{".zig-version", ".zigversion", "build.zig.zon"}
 var ignoredDirs = []string{"/.zig-cache/", "/zig-cache/", "/zig-out/"}
 
 // DetectVersionFiles names .zig-version, .zigversion and build.zig.zon.
-func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
+func DetectVersionFiles(ctx context.Context, h pluginhost.Host, in api.DetectVersionInput) (api.DetectVersionOutput, error) {
 	return api.DetectVersionOutput{
 		Files:  append([]string(nil), VersionFiles...),
 		Ignore: append([]string(nil), ignoredDirs...),
@@ -25,7 +26,7 @@ func DetectVersionFiles(h pluginhost.Host, in api.DetectVersionInput) (api.Detec
 // ParseVersionFile reads .zig-version and .zigversion (the first line that
 // is not empty) and the minimum_zig_version of build.zig.zon, which becomes
 // a minimum (">=0.14.1").
-func ParseVersionFile(h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
+func ParseVersionFile(ctx context.Context, h pluginhost.Host, in api.ParseVersionFileInput) (api.ParseVersionFileOutput, error) {
 	content := strings.TrimPrefix(in.Content, "\ufeff")
 	switch in.File {
 	case "build.zig.zon":

@@ -1,6 +1,7 @@
 package zig
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -101,8 +102,8 @@ func (r Release) Artifact(env api.HostEnvironment) (Artifact, error) {
 // DownloadPrebuilt finds the release and the host's archive in the index;
 // the download is checked against the index's sha256 and unpacked without
 // its top directory, which is named like the file.
-func DownloadPrebuilt(h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
-	idx, url, err := fetchIndex(h)
+func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
+	idx, url, err := fetchIndex(ctx, h)
 	if err != nil {
 		return api.DownloadPrebuiltOutput{}, err
 	}

@@ -2,6 +2,7 @@ package zig
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -89,12 +90,12 @@ func ParseIndex(url string, body []byte) (*Index, error) {
 	return idx, nil
 }
 
-func fetchIndex(h pluginhost.Host) (*Index, string, error) {
+func fetchIndex(ctx context.Context, h pluginhost.Host) (*Index, string, error) {
 	cfg, err := config(h)
 	if err != nil {
 		return nil, "", err
 	}
-	body, err := h.Fetch(cfg.IndexURL)
+	body, err := h.Fetch(ctx, cfg.IndexURL)
 	if err != nil {
 		return nil, "", pluginhost.Errorf("cannot list Zig releases: %v", err)
 	}
@@ -165,8 +166,8 @@ func (idx *Index) Find(version string) (Release, bool) {
 
 // LoadVersions lists the index's releases; "latest" and "stable" are the
 // newest, and the master build is the canary (also aliased "master").
-func LoadVersions(h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
-	idx, _, err := fetchIndex(h)
+func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
+	idx, _, err := fetchIndex(ctx, h)
 	if err != nil {
 		return api.LoadVersionsOutput{}, err
 	}

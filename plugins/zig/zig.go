@@ -16,6 +16,8 @@
 package zig
 
 import (
+	"context"
+
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 	"github.com/tote-dev/tote/sdk"
@@ -59,7 +61,7 @@ func config(h pluginhost.Host) (Config, error) {
 }
 
 // RegisterTool describes Zig.
-func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
+func RegisterTool(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
 	return api.RegisterToolOutput{
 		Name:          "Zig",
 		Type:          api.TypeLanguage,
@@ -68,7 +70,7 @@ func RegisterTool(h pluginhost.Host, in api.RegisterToolInput) (api.RegisterTool
 }
 
 // LocateExecutables names zig at the top of the install.
-func LocateExecutables(h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
+func LocateExecutables(ctx context.Context, h pluginhost.Host, in api.LocateExecutablesInput) (api.LocateExecutablesOutput, error) {
 	return api.LocateExecutablesOutput{
 		Exes: map[string]api.ExecutableConfig{
 			"zig": {ExePath: sdk.ExeName(h.Env(), "zig"), Primary: true},

@@ -1,6 +1,7 @@
 package zig
 
 import (
+	"context"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -24,7 +25,7 @@ var (
 )
 
 func TestLoadVersionsOfSample(t *testing.T) {
-	out, err := LoadVersions(sampleHost(linux64), api.LoadVersionsInput{})
+	out, err := LoadVersions(context.Background(), sampleHost(linux64), api.LoadVersionsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestDownloadPrebuiltOfSample(t *testing.T) {
 		{macArm, "0.2.0", api.DownloadPrebuiltOutput{}, "zig 0.2.0 is not a release listed by https://ziglang.org/download/index.json; run `tote versions zig` to see them"},
 	}
 	for _, c := range cases {
-		out, err := DownloadPrebuilt(sampleHost(c.env), api.DownloadPrebuiltInput{Context: api.Context{Version: c.version}})
+		out, err := DownloadPrebuilt(context.Background(), sampleHost(c.env), api.DownloadPrebuiltInput{Context: api.Context{Version: c.version}})
 		if c.want.Checksum == "" && c.wantErr == "" {
 			// Fill in the sample's hash for the case that does not spell it.
 			c.want.Checksum = out.Checksum
@@ -123,7 +124,7 @@ func TestParseVersionFile(t *testing.T) {
 		{"build.zig.zon", ".{\n  .minimum_zig_version = \"\",\n}\n", "", "build.zig.zon:2: minimum_zig_version is empty"},
 	}
 	for _, c := range cases {
-		out, err := ParseVersionFile(nil, api.ParseVersionFileInput{File: c.file, Content: c.content})
+		out, err := ParseVersionFile(context.Background(), nil, api.ParseVersionFileInput{File: c.file, Content: c.content})
 		switch {
 		case c.wantErr != "":
 			if err == nil || err.Error() != c.wantErr {

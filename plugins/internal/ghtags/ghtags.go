@@ -3,6 +3,7 @@
 package ghtags
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -21,12 +22,12 @@ type tag struct {
 // Fetch reads up to maxPages pages of a GitHub tags listing (base ends in
 // "?per_page=100"). It stops at a short page, an empty page, or a page that
 // adds no new tag (a server that ignores the page parameter).
-func Fetch(h pluginhost.Host, base string, maxPages int) ([]string, error) {
+func Fetch(ctx context.Context, h pluginhost.Host, base string, maxPages int) ([]string, error) {
 	seen := map[string]bool{}
 	var names []string
 	for page := 1; page <= maxPages; page++ {
 		url := fmt.Sprintf("%s&page=%d", base, page)
-		body, err := h.Fetch(url)
+		body, err := h.Fetch(ctx, url)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@
 package hosttest
 
 import (
+	"context"
 	"errors"
 	"os"
 
@@ -49,7 +50,10 @@ func (h *Host) ToolConfig() []byte {
 }
 
 // Fetch answers from Pages, then Files, worded like the real hosts' 404.
-func (h *Host) Fetch(url string) ([]byte, error) {
+func (h *Host) Fetch(ctx context.Context, url string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	h.Fetched = append(h.Fetched, url)
 	if body, ok := h.Pages[url]; ok {
 		return []byte(body), nil
@@ -61,7 +65,10 @@ func (h *Host) Fetch(url string) ([]byte, error) {
 }
 
 // Exec runs ExecFn, or refuses.
-func (h *Host) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+func (h *Host) Exec(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+	if err := ctx.Err(); err != nil {
+		return api.ExecCommandOutput{}, err
+	}
 	if h.ExecFn == nil {
 		return api.ExecCommandOutput{}, errors.New(api.PermissionDenied)
 	}

@@ -6,6 +6,7 @@
 package wasmhost
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 
@@ -41,8 +42,9 @@ func (Host) ToolConfig() []byte {
 // Config reads an injected config value (such as api.ConfigSchema).
 func (Host) Config(key string) (string, bool) { return pdk.GetConfig(key) }
 
-// Fetch GETs through send_request.
-func (Host) Fetch(url string) ([]byte, error) {
+// Fetch GETs through send_request. The guest has no context of its own:
+// the host function runs under the plugin call's deadline.
+func (Host) Fetch(_ context.Context, url string) ([]byte, error) {
 	resp, err := sdk.Fetch(url)
 	if err != nil {
 		return nil, err
@@ -54,7 +56,9 @@ func (Host) Fetch(url string) ([]byte, error) {
 }
 
 // Exec runs exec_command.
-func (Host) Exec(in api.ExecCommandInput) (api.ExecCommandOutput, error) { return sdk.Exec(in) }
+func (Host) Exec(_ context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+	return sdk.Exec(in)
+}
 
 // GetEnv reads get_env_var.
 func (Host) GetEnv(name string) string { return sdk.GetEnv(name) }
@@ -83,7 +87,7 @@ func Serve(table pluginhost.Table, fn string) int32 {
 		pdk.SetErrorString("the plugin does not export " + fn)
 		return 1
 	}
-	out, err := f(Host{}, pdk.Input())
+	out, err := f(context.Background(), Host{}, pdk.Input())
 	if err != nil {
 		var pe *pluginhost.Error
 		if errors.As(err, &pe) {
