@@ -5,9 +5,9 @@ import (
 	"os"
 
 	"github.com/tote-dev/tote/internal/cli"
-	_ "github.com/tote-dev/tote/internal/cli/extcmd"
-	_ "github.com/tote-dev/tote/internal/cli/plugincmd"
-	_ "github.com/tote-dev/tote/plugins/all"
+	"github.com/tote-dev/tote/internal/cli/extcmd"
+	"github.com/tote-dev/tote/internal/cli/plugincmd"
+	_ "github.com/tote-dev/tote/plugins/all" // the built-in plugins register into the toolchain's registry
 )
 
-func main() { os.Exit(cli.Main()) }
+func main() { os.Exit(cli.Main(plugincmd.NewCmdPlugin, extcmd.NewCmdExtension)) }

@@ -14,8 +14,6 @@ import (
 	"github.com/tote-dev/tote/internal/toolchain"
 )
 
-func init() { subcommands = append(subcommands, newCmdInstall, newCmdUninstall) }
-
 type installOptions struct {
 	pin        string
 	force      bool

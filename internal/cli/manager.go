@@ -17,20 +17,6 @@ import (
 	"github.com/tote-dev/tote/internal/toolchain"
 )
 
-// Builtins are the plugins compiled into tote; set by the plugins/all
-// package's init (through RegisterBuiltin) so the CLI does not depend on
-// every built-in.
-var builtins = map[string]toolchain.Builtin{}
-
-// RegisterBuiltin adds a built-in tool plugin. It panics on a duplicate id,
-// since that is a programming error.
-func RegisterBuiltin(b toolchain.Builtin) {
-	if _, dup := builtins[b.ID]; dup {
-		panic("tote: duplicate built-in plugin " + b.ID)
-	}
-	builtins[b.ID] = b
-}
-
 // Env returns the working directory, the user's home and the loaded config.
 func (f *Factory) loadConfig() (*config.Config, string, string, error) {
 	cwd, err := os.Getwd()
@@ -68,7 +54,6 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 		HTTP:      &http.Client{Timeout: 0, Transport: http.DefaultTransport},
 		Logger:    f.Logger,
 		Progress:  progress,
-		Builtins:  builtins,
 		Version:   f.Version,
 		Runtime:   runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
 		Events:    f.extensionHost(cfg),

@@ -15,8 +15,6 @@ import (
 	"github.com/tote-dev/tote/internal/version"
 )
 
-func init() { subcommands = append(subcommands, newCmdPin, newCmdUnpin, newCmdClean) }
-
 func newCmdPin(f *Factory) *cobra.Command {
 	var global, resolve bool
 	cmd := &cobra.Command{

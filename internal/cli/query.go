@@ -13,10 +13,6 @@ import (
 	"github.com/tote-dev/tote/internal/version"
 )
 
-func init() {
-	subcommands = append(subcommands, newCmdVersions, newCmdList, newCmdStatus, newCmdOutdated)
-}
-
 // VersionsJSON is the --json output of `tote versions`.
 type VersionsJSON struct {
 	Tool      string            `json:"tool"`

@@ -45,19 +45,26 @@ func (e *HintError) Unwrap() error { return e.Err }
 // Hint returns the hint.
 func (e *HintError) Hint() string { return e.Msg }
 
+// Command builds one top-level command. Commands that live in their own
+// packages (which import cli for the Factory, so cli cannot import them)
+// are passed to Main by the main package, which wires them explicitly.
+type Command func(*Factory) *cobra.Command
+
 // Main runs tote with the process's arguments and returns its exit code.
-func Main() int {
-	return Run(context.Background(), os.Args[1:], SystemIO())
+// extra are top-level commands defined outside this package.
+func Main(extra ...Command) int {
+	return Run(context.Background(), os.Args[1:], SystemIO(), extra...)
 }
 
 // Run runs tote with args and the given streams and returns the exit code.
 // Errors are printed to ErrOut as "tote: error: ..." (plus "tote: hint: ..."),
-// and map to exit code 1 unless they carry their own code.
-func Run(ctx context.Context, args []string, io *IOStreams) int {
+// and map to exit code 1 unless they carry their own code. extra are
+// top-level commands defined outside this package.
+func Run(ctx context.Context, args []string, io *IOStreams, extra ...Command) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	f := &Factory{IO: io, Version: Version}
-	root := NewRootCmd(f)
+	root := NewRootCmd(f, extra...)
 	addExtensionCommands(ctx, f, root, args)
 	root.SetArgs(args)
 	root.SetIn(io.In)
@@ -103,8 +110,9 @@ func parseLevel(s string) (slog.Level, bool, error) {
 	return 0, false, fmt.Errorf("invalid log level %q: use off, error, warn, info, debug or trace", s)
 }
 
-// NewRootCmd builds the tote command tree.
-func NewRootCmd(f *Factory) *cobra.Command {
+// NewRootCmd builds the tote command tree: this package's commands plus
+// extra.
+func NewRootCmd(f *Factory, extra ...Command) *cobra.Command {
 	var logLevel string
 	root := &cobra.Command{
 		Use:   "tote",
@@ -149,19 +157,16 @@ Environment:
 	}
 	root.PersistentFlags().StringVar(&logLevel, "log", "warn", "log level: off, error, warn, info, debug or trace (also TOTE_LOG)")
 	root.SetVersionTemplate("tote {{.Version}}\n")
-	for _, c := range subcommands {
+	for _, c := range []Command{
+		newCmdInstall, newCmdUninstall,
+		newCmdPin, newCmdUnpin, newCmdClean,
+		newCmdVersions, newCmdList, newCmdStatus, newCmdOutdated,
+		newCmdRun, newCmdWhich,
+	} {
+		root.AddCommand(c(f))
+	}
+	for _, c := range extra {
 		root.AddCommand(c(f))
 	}
 	return root
-}
-
-// subcommands are the constructors of tote's commands, registered by the
-// files that define them.
-var subcommands []func(*Factory) *cobra.Command
-
-// RegisterCommand adds a top-level command built by constructor. Packages
-// whose commands depend on cli (such as plugincmd) register themselves from
-// init, and main imports them.
-func RegisterCommand(constructor func(*Factory) *cobra.Command) {
-	subcommands = append(subcommands, constructor)
 }

@@ -8,8 +8,6 @@ import (
 	"github.com/tote-dev/tote/internal/toolchain"
 )
 
-func init() { subcommands = append(subcommands, newCmdRun, newCmdWhich) }
-
 func newCmdRun(f *Factory) *cobra.Command {
 	var exe string
 	var install bool

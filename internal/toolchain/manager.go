@@ -33,7 +33,8 @@ type Manager struct {
 	Logger *slog.Logger
 	// Progress receives download progress bars (nil: silent).
 	Progress io.Writer
-	// Builtins are the plugins compiled into tote, by id.
+	// Builtins are the plugins compiled into tote, by id: the registry
+	// (RegisteredBuiltins) unless Options.Builtins says otherwise.
 	Builtins map[string]Builtin
 	// Version is tote's version, passed to plugins as proto_version.
 	Version string
@@ -49,6 +50,9 @@ type Manager struct {
 
 	mounts vpath.Mounts
 	tools  map[string]*Tool
+
+	digestOnce sync.Once
+	digest     string
 
 	rtOnce sync.Once
 	rt     *runtime.Runtime
@@ -68,11 +72,13 @@ type Options struct {
 	HTTP      *http.Client
 	Logger    *slog.Logger
 	Progress  io.Writer
-	Builtins  map[string]Builtin
-	Version   string
-	Runtime   runtime.Config
-	ShimBin   string
-	Events    EventBus
+	// Builtins replaces the registered built-ins (RegisteredBuiltins) when
+	// non-nil; tests use it to run without them.
+	Builtins map[string]Builtin
+	Version  string
+	Runtime  runtime.Config
+	ShimBin  string
+	Events   EventBus
 }
 
 // New returns a Manager. Nothing is loaded until an operation needs it.
@@ -90,7 +96,7 @@ func New(o Options) *Manager {
 		tools: map[string]*Tool{},
 	}
 	if m.Builtins == nil {
-		m.Builtins = map[string]Builtin{}
+		m.Builtins = RegisteredBuiltins()
 	}
 	m.mounts = vpath.ToolMounts(o.Store.Home, o.UserHome, m.Cwd, o.Store.TempDir())
 	return m

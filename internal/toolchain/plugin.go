@@ -36,17 +36,6 @@ type Plugin interface {
 
 var _ Plugin = (*runtime.Plugin)(nil)
 
-// Builtin is a plugin compiled into tote: one core Table served natively,
-// with an optional WASM build of the same core.
-type Builtin struct {
-	// ID is the tool id, such as "node".
-	ID string
-	// Version identifies the built-in's logic (used as the cache digest).
-	Version string
-	// Table is the core's contract functions.
-	Table pluginhost.Table
-}
-
 // BuiltinWasmPath is where the WASM build of a built-in is installed for
 // builtin+wasm:// locators: <plugins dir>/builtin/<id>.wasm.
 func BuiltinWasmPath(pluginsDir, id string) string {
@@ -94,11 +83,10 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 			}
 			return pluginSource{kind: "file", path: loc.Value, digest: digestOf(b), label: "file://" + loc.Value}, nil
 		case "builtin":
-			b, ok := m.Builtins[loc.Value]
-			if !ok {
+			if _, ok := m.Builtins[loc.Value]; !ok {
 				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
 			}
-			return pluginSource{kind: loc.Kind, path: loc.Value, digest: "builtin:" + b.Version, label: "builtin://" + loc.Value}, nil
+			return pluginSource{kind: loc.Kind, path: loc.Value, digest: m.builtinDigest(), label: "builtin://" + loc.Value}, nil
 		case "builtin+wasm":
 			if _, ok := m.Builtins[loc.Value]; !ok {
 				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
@@ -117,8 +105,8 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 			return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): %s locators are not supported yet", id, loc.DeclaredIn, loc.Kind)
 		}
 	}
-	if b, ok := m.Builtins[id]; ok {
-		return pluginSource{kind: "builtin", path: id, digest: "builtin:" + b.Version, label: "builtin:" + id}, nil
+	if _, ok := m.Builtins[id]; ok {
+		return pluginSource{kind: "builtin", path: id, digest: m.builtinDigest(), label: "builtin:" + id}, nil
 	}
 	return pluginSource{}, &UnknownToolError{ID: id}
 }

@@ -19,8 +19,6 @@ import (
 	"github.com/tote-dev/tote/internal/extension"
 )
 
-func init() { cli.RegisterCommand(NewCmdExtension) }
-
 // NewCmdExtension returns the `tote extension` command group.
 func NewCmdExtension(f *cli.Factory) *cobra.Command {
 	cmd := &cobra.Command{

@@ -32,5 +32,3 @@ Extism ABI. Plugins written in Go use the tote SDK and are built with a plain
 	cmd.AddCommand(newCmdInfo(f))
 	return cmd
 }
-
-func init() { cli.RegisterCommand(NewCmdPlugin) }

@@ -3,11 +3,10 @@
 package native
 
 import (
-	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"github.com/tote-dev/tote/plugins/bun"
 )
 
 func init() {
-	cli.RegisterBuiltin(toolchain.Builtin{ID: "bun", Version: bun.Version, Table: bun.Table})
+	toolchain.RegisterBuiltin(toolchain.Builtin{ID: "bun", Table: bun.Table})
 }

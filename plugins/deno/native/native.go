@@ -3,11 +3,10 @@
 package native
 
 import (
-	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"github.com/tote-dev/tote/plugins/deno"
 )
 
 func init() {
-	cli.RegisterBuiltin(toolchain.Builtin{ID: "deno", Version: deno.Version, Table: deno.Table})
+	toolchain.RegisterBuiltin(toolchain.Builtin{ID: "deno", Table: deno.Table})
 }

@@ -3,11 +3,10 @@
 package native
 
 import (
-	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/toolchain"
 	golang "github.com/tote-dev/tote/plugins/go"
 )
 
 func init() {
-	cli.RegisterBuiltin(toolchain.Builtin{ID: "go", Version: golang.Version, Table: golang.Table})
+	toolchain.RegisterBuiltin(toolchain.Builtin{ID: "go", Table: golang.Table})
 }

@@ -3,11 +3,10 @@
 package native
 
 import (
-	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"github.com/tote-dev/tote/plugins/node"
 )
 
 func init() {
-	cli.RegisterBuiltin(toolchain.Builtin{ID: "node", Version: node.Version, Table: node.Table})
+	toolchain.RegisterBuiltin(toolchain.Builtin{ID: "node", Table: node.Table})
 }

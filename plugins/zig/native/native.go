@@ -3,11 +3,10 @@
 package native
 
 import (
-	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"github.com/tote-dev/tote/plugins/zig"
 )
 
 func init() {
-	cli.RegisterBuiltin(toolchain.Builtin{ID: "zig", Version: zig.Version, Table: zig.Table})
+	toolchain.RegisterBuiltin(toolchain.Builtin{ID: "zig", Table: zig.Table})
 }
