@@ -16,7 +16,8 @@ import (
 	"github.com/tote-dev/tote/internal/store"
 )
 
-// Manager runs tote's operations for one working directory.
+// Manager runs tote's operations for one working directory. Its methods
+// are safe for concurrent use, except Close.
 type Manager struct {
 	// Config is the merged .prototools configuration.
 	Config *config.Config
@@ -49,7 +50,12 @@ type Manager struct {
 	envOnce   sync.Once
 
 	mounts vpath.Mounts
-	tools  map[string]*Tool
+
+	// toolsMu guards tools. A Manager is used by several goroutines at once
+	// (parallel installs); each tool's plugin is loaded once, by the first
+	// caller, while later callers wait for it.
+	toolsMu sync.Mutex
+	tools   map[string]*toolSlot
 
 	digestOnce sync.Once
 	digest     string
@@ -93,7 +99,7 @@ func New(o Options) *Manager {
 		Config: o.Config, Store: o.Store, Cwd: absClean(o.Cwd), UserHome: o.UserHome,
 		Env: o.Env, detectEnv: o.DetectEnv, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress,
 		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin, Events: o.Events,
-		tools: map[string]*Tool{},
+		tools: map[string]*toolSlot{},
 	}
 	if m.Builtins == nil {
 		m.Builtins = RegisteredBuiltins()
@@ -131,9 +137,23 @@ func (m *Manager) runtime(ctx context.Context) (*runtime.Runtime, error) {
 	return m.rt, m.rtErr
 }
 
-// Close releases every loaded plugin and the runtime.
+// Close releases every loaded plugin and the runtime. No other method may
+// be running or be called afterwards.
 func (m *Manager) Close(ctx context.Context) error {
-	for _, t := range m.tools {
+	m.toolsMu.Lock()
+	var loaded []*Tool
+	for _, s := range m.tools {
+		select {
+		case <-s.ready:
+			if s.t != nil {
+				loaded = append(loaded, s.t)
+			}
+		default:
+		}
+	}
+	m.tools = map[string]*toolSlot{}
+	m.toolsMu.Unlock()
+	for _, t := range loaded {
 		t.Plugin.Close(ctx)
 	}
 	if m.rt != nil {

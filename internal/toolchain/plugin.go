@@ -123,12 +123,46 @@ func (e *UnknownToolError) Hint() string {
 	return fmt.Sprintf("add a plugin under [plugins] in .prototools, e.g. %s = \"file://./plugins/%s.wasm\"", e.ID, strings.ReplaceAll(e.ID, "-", "_"))
 }
 
+// toolSlot is one tool's entry in Manager.tools: ready is closed once the
+// loader has set t or err.
+type toolSlot struct {
+	ready chan struct{}
+	t     *Tool
+	err   error
+}
+
 // Tool loads the plugin of tool id, calls register_tool, and refreshes the
 // cached plugin metadata. Loaded tools are kept for the Manager's lifetime.
+// Concurrent calls for one id load the plugin once; a failed load is not
+// kept, so a later call tries again.
 func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
-	if t, ok := m.tools[id]; ok {
-		return t, nil
+	m.toolsMu.Lock()
+	if s, ok := m.tools[id]; ok {
+		m.toolsMu.Unlock()
+		select {
+		case <-s.ready:
+			return s.t, s.err
+		case <-ctx.Done():
+			return nil, fmt.Errorf("load plugin for %s: %w", id, ctx.Err())
+		}
 	}
+	s := &toolSlot{ready: make(chan struct{})}
+	m.tools[id] = s
+	m.toolsMu.Unlock()
+	s.t, s.err = m.loadTool(ctx, id)
+	if s.err != nil {
+		m.toolsMu.Lock()
+		if m.tools[id] == s {
+			delete(m.tools, id)
+		}
+		m.toolsMu.Unlock()
+	}
+	close(s.ready)
+	return s.t, s.err
+}
+
+// loadTool does the work of Tool for one id.
+func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 	src, err := m.findPlugin(ctx, id)
 	if err != nil {
 		return nil, err
@@ -192,7 +226,6 @@ func (m *Manager) Tool(ctx context.Context, id string) (*Tool, error) {
 	for _, d := range t.Info.Deprecations {
 		m.Logger.Warn(d, "tool", id)
 	}
-	m.tools[id] = t
 	return t, nil
 }
 
