@@ -53,7 +53,7 @@ func newEnv(t *testing.T, tools map[string][]string) *env {
 		for _, v := range versions {
 			e.publish(pub, id, v, "")
 		}
-		e.builtins[id] = Builtin{ID: id, Version: "test", Table: e.table(id, versions)}
+		e.builtins[id] = Builtin{ID: id, Table: e.table(id, versions)}
 	}
 	srv, err := mirror.Start(pub)
 	if err != nil {
