@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/kubectl/kubectltest"
+
+func init() { builtinMirrors = append(builtinMirrors, kubectltest.Mirror) }

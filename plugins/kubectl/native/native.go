@@ -1,0 +1,13 @@
+// Package native compiles the kubectl plugin into tote: importing it (blank)
+// registers the built-in.
+package native
+
+import (
+	"github.com/tote-dev/tote/internal/cli"
+	"github.com/tote-dev/tote/internal/toolchain"
+	"github.com/tote-dev/tote/plugins/kubectl"
+)
+
+func init() {
+	cli.RegisterBuiltin(toolchain.Builtin{ID: "kubectl", Version: kubectl.Version, Table: kubectl.Table})
+}
