@@ -3,11 +3,10 @@
 package native
 
 import (
-	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"github.com/tote-dev/tote/plugins/kubectl"
 )
 
 func init() {
-	cli.RegisterBuiltin(toolchain.Builtin{ID: "kubectl", Version: kubectl.Version, Table: kubectl.Table})
+	toolchain.RegisterBuiltin(toolchain.Builtin{ID: "kubectl", Table: kubectl.Table})
 }
