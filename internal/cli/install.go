@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -145,12 +144,11 @@ func report(f *Factory, quiet bool, res *toolchain.InstallResult) {
 // installAll installs every pinned tool in parallel; every failure is
 // reported, and the command fails if any did.
 func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts toolchain.InstallOptions, lk *lockfile.File, update bool) error {
-	ids := m.Config.PinnedTools()
+	ids := m.DetectedTools(ctx)
 	if len(ids) == 0 {
-		fmt.Fprintln(f.IO.ErrOut, "nothing to install: no tools are pinned in .prototools here")
+		fmt.Fprintln(f.IO.ErrOut, "nothing to install: nothing pins a tool here (no .prototools pin, version file, .tool-versions entry or TOTE_<TOOL>_VERSION)")
 		return nil
 	}
-	sort.Strings(ids)
 	type outcome struct {
 		res *toolchain.InstallResult
 		err error
@@ -203,14 +201,14 @@ func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts tool
 	for i, id := range ids {
 		if results[i].err != nil {
 			failed++
-			fmt.Fprintf(f.IO.ErrOut, "tote: error: %s: %v\n", id, results[i].err)
+			printToolError(f, id, results[i].err)
 			continue
 		}
 		report(f, opts.Quiet, results[i].res)
 		if lk != nil {
 			if err := recordLock(ctx, m, lk, id, specs[i], results[i].res); err != nil {
 				failed++
-				fmt.Fprintf(f.IO.ErrOut, "tote: error: %s: %v\n", id, err)
+				printToolError(f, id, err)
 			}
 		}
 	}

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -137,9 +137,15 @@ func newCmdList(f *Factory) *cobra.Command {
 
 // StatusJSON is one tool in the --json output of `tote status`.
 type StatusJSON struct {
-	Tool      string `json:"tool"`
-	Spec      string `json:"spec"`
-	Source    string `json:"source"`
+	Tool string `json:"tool"`
+	Spec string `json:"spec"`
+	// Source is the file or environment variable the spec came from.
+	Source string `json:"source"`
+	// Line is the spec's line in Source (0 when not a line of a file).
+	Line int `json:"line,omitempty"`
+	// From is the kind of source: env, pin, global-pin, tool-versions,
+	// version-file.
+	From      string `json:"from,omitempty"`
 	Resolved  string `json:"resolved,omitempty"`
 	Installed bool   `json:"installed"`
 	Error     string `json:"error,omitempty"`
@@ -150,8 +156,13 @@ func newCmdStatus(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the tools configured for this directory",
-		Long: `Show every tool pinned for this directory: the spec, the file it comes
-from, the version it resolves to, and whether that version is installed.`,
+		Long: `Show every tool something pins for this directory — a .prototools pin
+(here, further up, or global), a TOTE_<TOOL>_VERSION variable, a
+.tool-versions entry, or a version file such as .nvmrc or go.mod — with the
+spec, where it came from (file:line), the version it resolves to, and
+whether that version is installed. These are the versions tote run, the
+shims and tote install use. Exits with status 1 when a spec cannot be
+resolved.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -159,54 +170,106 @@ from, the version it resolves to, and whether that version is installed.`,
 			if err != nil {
 				return err
 			}
-			rows := status(ctx, m)
+			rows, failed := status(ctx, m)
 			if asJSON {
-				return printJSON(f.IO.Out, rows)
-			}
-			if len(rows) == 0 {
-				fmt.Fprintln(f.IO.ErrOut, "no tools are pinned here")
-				return nil
-			}
-			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			if f.IO.OutTTY {
-				fmt.Fprintln(tw, "TOOL\tSPEC\tRESOLVED\tINSTALLED\tSOURCE")
-			}
-			for _, r := range rows {
-				res := r.Resolved
-				if r.Error != "" {
-					res = "? (" + r.Error + ")"
+				if err := printJSON(f.IO.Out, rows); err != nil {
+					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Tool, r.Spec, res, yesNo(r.Installed), r.Source)
+			} else {
+				if len(rows) == 0 {
+					fmt.Fprintln(f.IO.ErrOut, "no tools are pinned here (no .prototools pin, version file, .tool-versions entry or TOTE_<TOOL>_VERSION)")
+					return nil
+				}
+				tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+				if f.IO.OutTTY {
+					fmt.Fprintln(tw, "TOOL\tSPEC\tRESOLVED\tINSTALLED\tSOURCE")
+				}
+				for _, r := range rows {
+					res := r.Resolved
+					if r.Error != "" {
+						res = "?"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Tool, dash(r.Spec), res, yesNo(r.Installed), dash(r.where))
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
 			}
-			return tw.Flush()
+			for _, r := range failed {
+				printToolError(f, r.Tool, r.Err)
+			}
+			if len(failed) > 0 {
+				return &ExitError{Code: 1}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/cli.md)")
 	return cmd
 }
 
-func status(ctx context.Context, m *toolchain.Manager) []StatusJSON {
-	rows := []StatusJSON{}
-	ids := m.Config.PinnedTools()
-	sort.Strings(ids)
-	for _, id := range ids {
-		det, err := m.Detect(ctx, id)
-		row := StatusJSON{Tool: id, Spec: det.Spec, Source: det.Source}
-		if err != nil {
-			row.Error = err.Error()
-			rows = append(rows, row)
-			continue
+type statusRow struct {
+	StatusJSON
+	where string
+}
+
+// MarshalJSON writes only the documented fields.
+func (r statusRow) MarshalJSON() ([]byte, error) { return json.Marshal(r.StatusJSON) }
+
+// status resolves every tool detected here; failed are the rows whose spec
+// could not be detected or resolved.
+func status(ctx context.Context, m *toolchain.Manager) (rows []statusRow, failed []toolchain.Resolution) {
+	rows = []statusRow{}
+	for _, r := range m.ResolveAll(ctx, toolchain.ResolveOptions{}) {
+		row := statusRow{StatusJSON: StatusJSON{Tool: r.Tool, Spec: r.Spec, Source: r.Source, Line: r.Line, From: r.Kind, Resolved: r.Version, Installed: r.Installed}}
+		if r.Spec != "" {
+			row.where = r.Where()
 		}
-		v, err := m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{})
-		if err != nil {
-			row.Error = err.Error()
-		} else {
-			row.Resolved = v
-			row.Installed = m.IsInstalled(id, v)
+		if r.Err != nil {
+			row.Error = toolMessage(r.Tool, r.Err)
+			failed = append(failed, r)
 		}
 		rows = append(rows, row)
 	}
-	return rows
+	return rows, failed
+}
+
+// toolMessage is err's message for a line about tool id: it names the tool
+// once — prefixed with "id: " unless the message already names it.
+func toolMessage(id string, err error) string {
+	msg := strings.TrimSpace(err.Error())
+	if mentions(msg, id) {
+		return msg
+	}
+	return id + ": " + msg
+}
+
+// mentions reports whether id appears in msg as a whole word.
+func mentions(msg, id string) bool {
+	for i := 0; ; {
+		j := strings.Index(msg[i:], id)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(id)
+		if (start == 0 || !wordByte(msg[start-1])) && (end == len(msg) || !wordByte(msg[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// printToolError prints one tool's error (and its hint) without ending the
+// command, for commands that go on with the other tools.
+func printToolError(f *Factory, id string, err error) {
+	fmt.Fprintf(f.IO.ErrOut, "tote: error: %s\n", toolMessage(id, err))
+	if h := hintOf(err); h != "" {
+		fmt.Fprintf(f.IO.ErrOut, "tote: hint: %s\n", h)
+	}
 }
 
 func yesNo(b bool) string {
@@ -233,8 +296,10 @@ func newCmdOutdated(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "outdated",
 		Short: "Show pinned tools that have newer versions",
-		Long: `For every tool pinned here, show the installed version the pin resolves to,
-the newest version the pin allows, and the newest version there is.`,
+		Long: `For every tool pinned here (as tote status lists them), show the installed
+version the pin resolves to, the newest version the pin allows, and the
+newest version there is. Exits with status 1 when a spec cannot be
+resolved.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -243,26 +308,37 @@ the newest version the pin allows, and the newest version there is.`,
 				return err
 			}
 			rows := []OutdatedJSON{}
-			ids := m.Config.PinnedTools()
-			sort.Strings(ids)
-			for _, id := range ids {
-				rows = append(rows, outdated(ctx, m, id, refresh))
+			var failed []toolchain.Resolution
+			for _, id := range m.DetectedTools(ctx) {
+				row, err := outdated(ctx, m, id, refresh)
+				if err != nil {
+					failed = append(failed, toolchain.Resolution{Tool: id, Err: err})
+				}
+				rows = append(rows, row)
 			}
 			if asJSON {
-				return printJSON(f.IO.Out, rows)
-			}
-			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			if f.IO.OutTTY {
-				fmt.Fprintln(tw, "TOOL\tSPEC\tCURRENT\tNEWEST MATCHING\tLATEST")
-			}
-			for _, r := range rows {
-				if r.Error != "" {
-					fmt.Fprintf(tw, "%s\t%s\t?\t?\t? (%s)\n", r.Tool, r.Spec, r.Error)
-					continue
+				if err := printJSON(f.IO.Out, rows); err != nil {
+					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Tool, r.Spec, dash(r.Current), dash(r.NewestMatching), dash(r.Latest))
+			} else {
+				tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+				if f.IO.OutTTY {
+					fmt.Fprintln(tw, "TOOL\tSPEC\tCURRENT\tNEWEST MATCHING\tLATEST")
+				}
+				for _, r := range rows {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Tool, dash(r.Spec), dash(r.Current), dash(r.NewestMatching), dash(r.Latest))
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
 			}
-			return tw.Flush()
+			for _, r := range failed {
+				printToolError(f, r.Tool, r.Err)
+			}
+			if len(failed) > 0 {
+				return &ExitError{Code: 1}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/cli.md)")
@@ -270,12 +346,12 @@ the newest version the pin allows, and the newest version there is.`,
 	return cmd
 }
 
-func outdated(ctx context.Context, m *toolchain.Manager, id string, refresh bool) OutdatedJSON {
+func outdated(ctx context.Context, m *toolchain.Manager, id string, refresh bool) (OutdatedJSON, error) {
 	row := OutdatedJSON{Tool: id}
 	det, err := m.Detect(ctx, id)
 	if err != nil {
-		row.Error = err.Error()
-		return row
+		row.Error = toolMessage(id, err)
+		return row, err
 	}
 	row.Spec, row.Source = det.Spec, det.Source
 	if v, err := m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{}); err == nil && m.IsInstalled(id, v) {
@@ -283,15 +359,15 @@ func outdated(ctx context.Context, m *toolchain.Manager, id string, refresh bool
 	}
 	newest, err := m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{Remote: true, Refresh: refresh})
 	if err != nil {
-		row.Error = err.Error()
-		return row
+		row.Error = toolMessage(id, err)
+		return row, err
 	}
 	row.NewestMatching = newest
 	if latest, err := m.Resolve(ctx, id, "latest", toolchain.ResolveOptions{Remote: true}); err == nil {
 		row.Latest = latest
 	}
 	row.UpdateAvailable = row.Current == "" || version.Compare(row.NewestMatching, row.Current) > 0
-	return row
+	return row, nil
 }
 
 func dash(s string) string {

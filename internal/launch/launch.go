@@ -28,6 +28,17 @@ const (
 	OnlyPrototools   = fastpath.OnlyPrototools
 )
 
+// Kinds of detection sources; see [fastpath.FromEnv] and the others.
+const (
+	FromEnv          = fastpath.FromEnv
+	FromPin          = fastpath.FromPin
+	FromGlobalPin    = fastpath.FromGlobalPin
+	FromToolVersions = fastpath.FromToolVersions
+	FromVersionFile  = fastpath.FromVersionFile
+	FromDefault      = fastpath.FromDefault
+	FromCommandLine  = fastpath.FromCommandLine
+)
+
 type (
 	// Detection is where a tool's version spec came from; see [fastpath.Detection].
 	Detection = fastpath.Detection

@@ -127,26 +127,21 @@ func (m *Manager) resolveWith(ctx context.Context, t *Tool, spec string, opts Re
 		return "", err
 	}
 	avail := version.Available{
+		Tool:     t.ID,
 		Versions: list.Versions, Latest: list.Latest, Canary: list.Canary,
 		Aliases: list.Aliases, UserAliases: t.Table.Aliases,
 	}
 	if !opts.Remote {
 		avail.Installed = installed
 	}
-	v, err := version.Resolve(s, avail)
-	if err != nil {
-		var nf *version.NotFoundError
-		if errors.As(err, &nf) {
-			return "", fmt.Errorf("%s: %w", t.ID, err)
-		}
-		return "", err
-	}
-	return v, nil
+	return version.Resolve(s, avail)
 }
 
-// Detect finds the version spec of a tool for the working directory. When
-// the nearest source is a version file, the plugin parses it (and the result
-// is cached for the fast path).
+// Detect finds the version spec of a tool for the working directory, in
+// the one order every command uses (see [launch.Detector]). When the
+// nearest source is a version file, the plugin parses it (and the result is
+// cached for the fast path). When nothing pins the tool, the plugin's
+// default version is used, with Kind [launch.FromDefault].
 func (m *Manager) Detect(ctx context.Context, id string) (launch.Detection, error) {
 	meta, _ := launch.ReadMeta(m.Store, id)
 	if meta == nil {
@@ -157,15 +152,25 @@ func (m *Manager) Detect(ctx context.Context, id string) (launch.Detection, erro
 	d := &launch.Detector{Config: m.Config, Store: m.Store, Cwd: m.Cwd, UserHome: m.UserHome}
 	for range 64 {
 		det, err := d.Detect(id, meta)
-		if err != nil || det.VersionFile == "" {
-			if err == nil && det.Spec == "" && meta != nil && meta.DefaultVersion != "" {
-				det = launch.Detection{Spec: meta.DefaultVersion, Source: "the plugin's default version"}
-			}
+		if err != nil {
 			return det, err
 		}
-		if err := m.parseVersionFile(ctx, id, det.VersionFile); err != nil {
-			return launch.Detection{}, err
+		if det.VersionFile != "" {
+			if err := m.parseVersionFile(ctx, id, det.VersionFile); err != nil {
+				return launch.Detection{}, err
+			}
+			continue
 		}
+		if det.Spec == "" && meta != nil && meta.DefaultVersion != "" {
+			det = launch.Detection{Spec: meta.DefaultVersion, Kind: launch.FromDefault, Source: "the plugin's default version"}
+		}
+		if det.Spec != "" {
+			if _, err := version.ParseSpec(det.Spec); err != nil {
+				return det, fmt.Errorf("%s: %w", det.Where(), err)
+			}
+		}
+		m.Logger.Debug("detected version", "tool", id, "spec", det.Spec, "from", det.Where())
+		return det, nil
 	}
 	return launch.Detection{}, fmt.Errorf("detect %s: too many version files", id)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/shellquote"
 )
 
 // RunOptions describe a run.
@@ -38,7 +39,7 @@ func (e *NotInstalledError) Error() string {
 
 // Hint says how to install it.
 func (e *NotInstalledError) Hint() string {
-	return fmt.Sprintf("run `tote install %s %s`, or set auto-install = true under [settings]", e.Tool, e.Spec)
+	return fmt.Sprintf("run `%s`, or set auto-install = true under [settings]", shellquote.Join("tote", "install", e.Tool, e.Spec))
 }
 
 // PrepareRun decides what `tote run` starts: it detects the spec, resolves it
@@ -51,12 +52,12 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		if err != nil {
 			return nil, err
 		}
-		spec, source = det.Spec, det.Source
+		spec, source = det.Spec, det.Where()
 	}
 	if spec == "" {
 		return nil, &hintErr{
 			err:  fmt.Errorf("no version of %s is pinned for %s", id, m.Cwd),
-			hint: fmt.Sprintf("pin one with `tote pin %s <version>`, or name one: `tote run %s <version>`", id, id),
+			hint: fmt.Sprintf("pin one with `%s <version>`, or name one: `%s <version>`", shellquote.Join("tote", "pin", id), shellquote.Join("tote", "run", id)),
 		}
 	}
 	table := m.Config.Tool(id)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/tote-dev/tote/internal/config"
@@ -20,6 +21,25 @@ const (
 	OnlyPrototools   = "only-prototools"
 )
 
+// Kinds of [Detection] sources.
+const (
+	// FromEnv is TOTE_<ID>_VERSION; Source is the variable's name.
+	FromEnv = "env"
+	// FromPin is a .prototools pin on the way from the working directory
+	// up to the user's home; Source is the file, Line its line.
+	FromPin = "pin"
+	// FromGlobalPin is a pin in the global $TOTE_HOME/.prototools.
+	FromGlobalPin = "global-pin"
+	// FromToolVersions is an asdf/mise .tool-versions entry (Line is set).
+	FromToolVersions = "tool-versions"
+	// FromVersionFile is a plugin's version file, such as .nvmrc or go.mod.
+	FromVersionFile = "version-file"
+	// FromDefault is the plugin's default version (nothing pins the tool).
+	FromDefault = "default"
+	// FromCommandLine is a spec given on the command line.
+	FromCommandLine = "command-line"
+)
+
 // Detection is where a tool's version spec came from.
 type Detection struct {
 	// Spec is the version spec found; empty when nothing pins the tool or
@@ -27,9 +47,36 @@ type Detection struct {
 	Spec string
 	// Source names the origin: a file path, or an environment variable.
 	Source string
+	// Kind is one of the From* constants ("" when nothing pins the tool).
+	Kind string
+	// Line is the 1-based line of the pin in Source, 0 when not known.
+	Line int
 	// VersionFile is the path of the nearest plugin version file whose parsed
 	// result is not cached; the caller must ask the plugin.
 	VersionFile string
+}
+
+// Where describes the source for people: "/p/.prototools:3",
+// "TOTE_NODE_VERSION", "global pin /h/.tote/.prototools:1",
+// "version file /p/.nvmrc".
+func (d Detection) Where() string {
+	loc := d.Source
+	if d.Line > 0 {
+		loc += ":" + strconv.Itoa(d.Line)
+	}
+	switch d.Kind {
+	case FromEnv:
+		return "environment variable " + loc
+	case FromGlobalPin:
+		return "global pin " + loc
+	case FromVersionFile:
+		return "version file " + loc
+	case FromDefault:
+		return "the plugin's default version"
+	case FromCommandLine:
+		return "the command line"
+	}
+	return loc
 }
 
 // EnvVar returns the environment variable that overrides a tool's version:
@@ -59,7 +106,7 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 		getenv = os.Getenv
 	}
 	if v := strings.TrimSpace(getenv(EnvVar(id))); v != "" {
-		return Detection{Spec: v, Source: EnvVar(id)}, nil
+		return Detection{Spec: v, Source: EnvVar(id), Kind: FromEnv}, nil
 	}
 	strategy := d.Config.Settings().DetectStrategy
 	switch strategy {
@@ -84,12 +131,18 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 			return Detection{}, false
 		}
 		if p, ok := f.Pins[id]; ok {
-			return Detection{Spec: p.Spec, Source: f.Path}, true
+			return Detection{Spec: p.Spec, Source: f.Path, Line: p.Line, Kind: d.pinKind(f.Path)}, true
 		}
 		return Detection{}, false
 	}
 	fileIn := func(dir string) (Detection, bool, error) {
-		if meta == nil || strategy == OnlyPrototools {
+		if strategy == OnlyPrototools {
+			return Detection{}, false, nil
+		}
+		if det, ok := toolVersionsIn(dir, id); ok {
+			return det, true, nil
+		}
+		if meta == nil {
 			return Detection{}, false, nil
 		}
 		for _, name := range meta.VersionFiles {
@@ -103,12 +156,12 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 			}
 			spec, ok := cachedParse(d.Store, p, fi)
 			if !ok {
-				return Detection{VersionFile: p, Source: p}, true, nil
+				return Detection{VersionFile: p, Source: p, Kind: FromVersionFile}, true, nil
 			}
 			if spec == "" {
 				continue // the file pins nothing for this tool
 			}
-			return Detection{Spec: spec, Source: p}, true, nil
+			return Detection{Spec: spec, Source: p, Kind: FromVersionFile}, true, nil
 		}
 		return Detection{}, false, nil
 	}
@@ -139,11 +192,23 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 			continue
 		}
 		if p, ok := f.Pins[id]; ok {
-			return Detection{Spec: p.Spec, Source: f.Path}, nil
+			return Detection{Spec: p.Spec, Source: f.Path, Line: p.Line, Kind: d.pinKind(f.Path)}, nil
 		}
 	}
 	return Detection{}, nil
 }
+
+func (d *Detector) pinKind(path string) string {
+	if d.Store != nil && path == config.GlobalFile(d.Store.Home) {
+		return FromGlobalPin
+	}
+	return FromPin
+}
+
+// WalkDirs lists the directories detection visits, nearest first: cwd and
+// its parents up to and including home (or up to the filesystem root when
+// cwd is not under home).
+func WalkDirs(cwd, home string) []string { return walkDirs(cwd, home) }
 
 // walkDirs lists cwd and its parents up to and including home (or up to the
 // filesystem root when cwd is not under home).
