@@ -7,11 +7,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ulikunitz/xz"
 )
 
 // Entry is one member of a test archive.
@@ -32,6 +35,15 @@ type Entry struct {
 
 // WriteTarGz writes a .tar.gz with the given entries, in order.
 func WriteTarGz(path string, entries []Entry) error {
+	return writeTar(path, entries, func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil })
+}
+
+// WriteTarXz writes a .tar.xz with the given entries, in order.
+func WriteTarXz(path string, entries []Entry) error {
+	return writeTar(path, entries, func(w io.Writer) (io.WriteCloser, error) { return xz.NewWriter(w) })
+}
+
+func writeTar(path string, entries []Entry, compress func(io.Writer) (io.WriteCloser, error)) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -39,8 +51,12 @@ func WriteTarGz(path string, entries []Entry) error {
 	if err != nil {
 		return err
 	}
-	gz := gzip.NewWriter(f)
-	tw := tar.NewWriter(gz)
+	defer f.Close()
+	cw, err := compress(f)
+	if err != nil {
+		return err
+	}
+	tw := tar.NewWriter(cw)
 	mtime := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	for _, e := range entries {
 		h := &tar.Header{Name: e.Name, Mode: e.Mode, ModTime: mtime, Typeflag: tar.TypeReg, Size: int64(len(e.Body))}
@@ -67,7 +83,7 @@ func WriteTarGz(path string, entries []Entry) error {
 	if err := tw.Close(); err != nil {
 		return err
 	}
-	if err := gz.Close(); err != nil {
+	if err := cw.Close(); err != nil {
 		return err
 	}
 	return f.Close()
