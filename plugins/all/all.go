@@ -11,6 +11,7 @@ import (
 	_ "github.com/tote-dev/tote/plugins/kubectl/native"
 	_ "github.com/tote-dev/tote/plugins/moon/native"
 	_ "github.com/tote-dev/tote/plugins/node/native"
+	_ "github.com/tote-dev/tote/plugins/terraform/native"
 	_ "github.com/tote-dev/tote/plugins/zig/native"
 
 	// Built-in extensions (opt-in through [extensions.<id>] enabled = true).

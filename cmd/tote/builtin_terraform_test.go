@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/terraform/terraformtest"
+
+func init() { builtinMirrors = append(builtinMirrors, terraformtest.Mirror) }
