@@ -21,7 +21,6 @@ func downloadPrebuilt() int32 { return wasmhost.Serve(terraform.Table, "download
 //go:wasmexport locate_executables
 func locateExecutables() int32 { return wasmhost.Serve(terraform.Table, "locate_executables") }
 
-
 //go:wasmexport detect_version_files
 func detectVersionFiles() int32 { return wasmhost.Serve(terraform.Table, "detect_version_files") }
 
