@@ -362,10 +362,14 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 				os.Chmod(filepath.Join(staging, r), fi.Mode()|0o755)
 			}
 		}
+		envVars, err := m.shimEnvVars(id, final, e.ShimEnvVars)
+		if err != nil {
+			return err
+		}
 		x := store.Exe{
 			Path: filepath.Join(final, r), Primary: e.Primary, NoBin: e.NoBin, NoShim: e.NoShim,
 			ParentExeName: e.ParentExeName, ParentExeArgs: e.ParentExeArgs,
-			ShimBeforeArgs: e.ShimBeforeArgs, ShimAfterArgs: e.ShimAfterArgs, ShimEnvVars: e.ShimEnvVars,
+			ShimBeforeArgs: e.ShimBeforeArgs, ShimAfterArgs: e.ShimAfterArgs, ShimEnvVars: envVars,
 		}
 		rec.Exes[name] = x
 	}
@@ -382,6 +386,33 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 		return fmt.Errorf("plugin %q function %s: located no executables for %s %s", id, api.FuncLocateExecutables, id, ver)
 	}
 	return nil
+}
+
+// shimEnvVars translates the values of shim_env_vars that are virtual paths
+// inside the version's install directory (such as JAVA_HOME or RUSTUP_HOME
+// pointing into it) to real paths; a plugin knows only virtual paths, and a
+// run needs real ones. Other values are kept as they are.
+func (m *Manager) shimEnvVars(id, final string, vars map[string]string) (map[string]string, error) {
+	if len(vars) == 0 {
+		return vars, nil
+	}
+	dir := m.virtual(final).Path
+	out := make(map[string]string, len(vars))
+	for k, v := range vars {
+		out[k] = v
+		if v != dir && !strings.HasPrefix(v, dir+"/") {
+			continue
+		}
+		r, err := m.real(id, v)
+		if err != nil {
+			return nil, err
+		}
+		if rp, err := filepath.Rel(final, r); err != nil || strings.HasPrefix(rp, "..") {
+			return nil, fmt.Errorf("plugin %q function %s: shim_env_vars %s=%q is outside the install directory", id, api.FuncLocateExecutables, k, v)
+		}
+		out[k] = r
+	}
+	return out, nil
 }
 
 func urlBase(raw string) string {

@@ -8,6 +8,7 @@ import (
 	_ "github.com/tote-dev/tote/plugins/bun/native"
 	_ "github.com/tote-dev/tote/plugins/deno/native"
 	_ "github.com/tote-dev/tote/plugins/go/native"
+	_ "github.com/tote-dev/tote/plugins/java/native"
 	_ "github.com/tote-dev/tote/plugins/kubectl/native"
 	_ "github.com/tote-dev/tote/plugins/moon/native"
 	_ "github.com/tote-dev/tote/plugins/node/native"

@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/java/javatest"
+
+func init() { builtinMirrors = append(builtinMirrors, javatest.Mirror) }
