@@ -19,7 +19,7 @@ import (
 
 // Upstreams are the URL prefixes Mirror serves.
 var Upstreams = map[string]string{
-	"https://api.adoptium.net/":     "java/api/",
+	"https://api.adoptium.net/":    "java/api/",
 	"https://github.com/adoptium/": "java/gh/",
 }
 
