@@ -136,6 +136,11 @@ type Settings struct {
 	DetectStrategy string
 	// HTTP is the raw [settings.http] table.
 	HTTP map[string]any
+	// HTTPLimits are tote's keys of [settings.http]: timeouts, minimum
+	// throughput, retries.
+	HTTPLimits HTTPLimits
+	// Unpack are the [settings.unpack] limits on unpacking an archive.
+	Unpack UnpackLimits
 }
 
 // Rewrite is one settings.url-rewrites entry.

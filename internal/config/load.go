@@ -13,8 +13,9 @@ import (
 // Config is the merged view of every .prototools file that applies to a
 // working directory. Nearer files win key by key.
 type Config struct {
-	files   []*File // nearest first; the global file, if any, last
-	offline *bool   // from TOTE_OFFLINE
+	files   []*File        // nearest first; the global file, if any, last
+	offline *bool          // from TOTE_OFFLINE
+	limits  limitOverrides // from TOTE_HTTP_* and TOTE_UNPACK_*
 }
 
 // Load reads the .prototools files that apply to cwd: the one in cwd and in
@@ -24,7 +25,8 @@ type Config struct {
 // *ParseError for bad content). userHome and toteHome may be empty.
 //
 // TOTE_OFFLINE overrides settings.offline: 1/true/yes/on force offline mode,
-// 0/false/no/off force online mode.
+// 0/false/no/off force online mode. TOTE_HTTP_* and TOTE_UNPACK_* override
+// the limits of [settings.http] and [settings.unpack].
 func Load(cwd, userHome, toteHome string) (*Config, error) {
 	c := &Config{}
 	if v, ok := os.LookupEnv("TOTE_OFFLINE"); ok && v != "" {
@@ -33,6 +35,10 @@ func Load(cwd, userHome, toteHome string) (*Config, error) {
 			return nil, fmt.Errorf("TOTE_OFFLINE=%q: %w", v, err)
 		}
 		c.offline = &b
+	}
+	var err error
+	if c.limits, err = readLimitEnv(); err != nil {
+		return nil, err
 	}
 	paths, err := candidatePaths(cwd, userHome)
 	if err != nil {
@@ -257,10 +263,14 @@ func (c *Config) Extensions() map[string]ExtensionTable {
 // Settings returns the merged [settings]. Scalars come from the nearest
 // file that sets them. URL rewrites from every file apply, the nearest
 // file's first (each file's in its own order); a pattern repeated in a
-// farther file is dropped. The http table merges deeply. TOTE_OFFLINE
-// overrides offline.
+// farther file is dropped. The http table merges deeply; its limits and
+// those of [settings.unpack] come key by key from the nearest file that
+// sets them. TOTE_OFFLINE overrides offline, TOTE_HTTP_* and TOTE_UNPACK_*
+// the limits.
 func (c *Config) Settings() Settings {
 	var s Settings
+	s.HTTPLimits = c.limits.http
+	s.Unpack = c.limits.unpack
 	seen := map[string]bool{}
 	for _, f := range c.files {
 		fset := f.Settings
@@ -275,6 +285,8 @@ func (c *Config) Settings() Settings {
 		if s.DetectStrategy == "" {
 			s.DetectStrategy = fset.DetectStrategy
 		}
+		mergeHTTPLimits(&s.HTTPLimits, fset.HTTPLimits)
+		mergeUnpackLimits(&s.Unpack, fset.Unpack)
 		for _, r := range fset.URLRewrites {
 			if !seen[r.Pattern.String()] {
 				seen[r.Pattern.String()] = true

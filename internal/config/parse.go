@@ -401,7 +401,11 @@ func (p *parser) settings(f *File, at []string, v any) error {
 				s.DetectStrategy = str
 			}
 		case "http":
-			s.HTTP, err = p.table(kat, val)
+			if s.HTTP, err = p.table(kat, val); err == nil {
+				s.HTTPLimits, err = p.httpLimits(kat, s.HTTP)
+			}
+		case "unpack":
+			s.Unpack, err = p.unpackLimits(kat, val)
 		case "url-rewrites":
 			var rw map[string]string
 			if rw, err = p.stringTable(kat, val); err != nil {
