@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -60,7 +59,7 @@ func (f *Factory) extensionHost(cfg *config.Config) *extension.Host {
 	f.ext = extension.New(extension.Options{
 		Home:    f.Home,
 		Config:  cfg,
-		Runtime: runtime.NewConfig().WithOutput(f.IO.Out, f.IO.ErrOut).WithHTTPClient(&http.Client{Transport: http.DefaultTransport}).WithRewrite(cfg.Settings().RewriteURL),
+		Runtime: runtime.NewConfig().WithOutput(f.IO.Out, f.IO.ErrOut).WithHTTPClient(httpClient(cfg)).WithRewrite(cfg.Settings().RewriteURL),
 		Logger:  logger, Warnings: f.IO.ErrOut, ToteVersion: f.Version,
 		NativeFingerprint: nativeFingerprint(f.Version),
 		Reserved:          f.reserved,

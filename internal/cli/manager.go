@@ -13,6 +13,7 @@ import (
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/httpx"
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/toolchain"
 )
@@ -51,7 +52,7 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 		Cwd:       cwd,
 		UserHome:  home,
 		DetectEnv: func() api.HostEnvironment { return runtime.DetectHostEnvironment(ctx) },
-		HTTP:      &http.Client{Timeout: 0, Transport: http.DefaultTransport},
+		HTTP:      httpClient(cfg),
 		Logger:    f.Logger,
 		Progress:  progress,
 		Version:   f.Version,
@@ -65,6 +66,13 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 		m.Close(ctx)
 	})
 	return m, nil
+}
+
+// httpClient is the client of every request tote makes for cfg: the
+// limits of [settings.http] and TOTE_HTTP_* (see package httpx).
+func httpClient(cfg *config.Config) *http.Client {
+	h := cfg.Settings().HTTPLimits
+	return httpx.NewClient(httpx.FromSettings(h.ConnectTimeout, h.ResponseTimeout, h.MinBytes, h.MinWindow))
 }
 
 // printJSON writes v as indented JSON: the one path for --json output.

@@ -13,6 +13,7 @@ import (
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/httpx"
 	"github.com/tote-dev/tote/internal/store"
 )
 
@@ -28,7 +29,8 @@ type Manager struct {
 	// Env describes the host; when zero, HostEnv detects it on first use
 	// (detecting the C library runs a program, which the hot path avoids).
 	Env api.HostEnvironment
-	// HTTP is the client for every download.
+	// HTTP is the client for every request (downloads, plugins' requests);
+	// by default an httpx client with the limits of [settings.http].
 	HTTP *http.Client
 	// Logger receives diagnostics.
 	Logger *slog.Logger
@@ -90,7 +92,8 @@ type Options struct {
 // New returns a Manager. Nothing is loaded until an operation needs it.
 func New(o Options) *Manager {
 	if o.HTTP == nil {
-		o.HTTP = http.DefaultClient
+		h := o.Config.Settings().HTTPLimits
+		o.HTTP = httpx.NewClient(httpx.FromSettings(h.ConnectTimeout, h.ResponseTimeout, h.MinBytes, h.MinWindow))
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
