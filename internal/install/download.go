@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -23,35 +24,39 @@ import (
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
+
+	"github.com/tote-dev/tote/internal/httpx"
+	"github.com/tote-dev/tote/internal/store"
 )
 
 // Default download settings.
 const (
-	DefaultRetries     = 3
-	DefaultBackoff     = 500 * time.Millisecond
-	DefaultIdleTimeout = 60 * time.Second
-	maxBackoff         = 15 * time.Second
+	DefaultRetries = 3
+	DefaultBackoff = 500 * time.Millisecond
+	maxBackoff     = 15 * time.Second
+	// limitRetries is how often an attempt stopped by a limit of package
+	// httpx (too slow, no answer) is retried: once, since a server that
+	// was too slow twice is not going to get better.
+	limitRetries = 1
 )
 
 // Downloader fetches files over HTTP(S) with retries, resume and hashing.
 // The zero value is ready to use. A Downloader may be used by several
 // goroutines at once as long as their destinations differ.
 type Downloader struct {
-	// Client sends the requests; nil means a client with the default
-	// transport. Its Timeout, if set, bounds each attempt; prefer the
-	// context and IdleTimeout for large files.
+	// Client sends the requests; nil means an httpx client with the
+	// default limits (connect and response timeouts, a minimum
+	// throughput). With a client of its own, the caller bounds stalls.
 	Client *http.Client
 	// Retries is how many times a failed attempt is retried (network
-	// errors, 5xx, 408, 429, stalls, short bodies). 0 means DefaultRetries;
-	// a negative value disables retries. 4xx answers are never retried.
+	// errors, 5xx, 408, 429, short bodies; a limit of package httpx at
+	// most once). 0 means DefaultRetries; a negative value disables
+	// retries. 4xx answers are never retried.
 	Retries int
 	// Backoff is the wait before the first retry, doubled for each further
 	// one up to 15s, with ±20% jitter. 0 means DefaultBackoff. A Retry-After
 	// header (seconds) on 429 and 503 answers lengthens the wait.
 	Backoff time.Duration
-	// IdleTimeout aborts and retries an attempt when no data arrives for this
-	// long. 0 means DefaultIdleTimeout.
-	IdleTimeout time.Duration
 	// Progress receives progress output; nil is silent. A terminal gets a
 	// progress bar; any other writer gets one line per download and retry.
 	Progress io.Writer
@@ -67,6 +72,27 @@ type Downloader struct {
 	openFile func(name string, flag int, perm fs.FileMode) (*os.File, error)
 }
 
+// Request is one file to download.
+type Request struct {
+	// URL is fetched with GET (http or https).
+	URL string
+	// Headers are added to every request.
+	Headers map[string]string
+	// Dest is the destination file.
+	Dest string
+	// Want, when its Algo is sha256 or sha512, is the checksum the file
+	// must have: it is compared with the digest computed while the bytes
+	// arrive (the file is read once, never hashed again), and a difference
+	// fails the download with a *[ChecksumMismatchError] naming the URL;
+	// nothing is left at Dest and no partial file is kept.
+	Want Checksum
+	// MaxSize, when positive, bounds the file: a larger one fails
+	// (Content-Length is checked before any byte is written).
+	MaxSize int64
+	// MaxSizeSetting names the setting of MaxSize in its error.
+	MaxSizeSetting string
+}
+
 // DownloadResult describes a completed download.
 type DownloadResult struct {
 	// URL is the URL that was downloaded.
@@ -75,12 +101,18 @@ type DownloadResult struct {
 	Path string
 	// Size is the file's size in bytes.
 	Size int64
-	// SHA256 and SHA512 are the lowercase hex digests of the file.
-	SHA256, SHA512 string
+	// SHA256 is the lowercase hex digest of the file, computed in flight.
+	SHA256 string
+	// SHA512 is computed too when the Request wanted a sha512 checksum;
+	// else it is empty.
+	SHA512 string
+	// Resumed is the number of bytes kept from a partial download left by
+	// an earlier attempt or process.
+	Resumed int64
 }
 
 // Checksum returns the digest of the result for algo ("sha256" or
-// "sha512") as a Checksum.
+// "sha512") as a Checksum (with an empty Value when it was not computed).
 func (r DownloadResult) Checksum(algo string) Checksum {
 	if algo == AlgoSHA512 {
 		return Checksum{Algo: AlgoSHA512, Value: r.SHA512}
@@ -111,38 +143,82 @@ type retryable struct {
 func (r *retryable) Error() string { return r.err.Error() }
 func (r *retryable) Unwrap() error { return r.err }
 
-// errStalled is the cancellation cause of an attempt that stopped receiving.
-var errStalled = errors.New("stalled")
+// partMeta is what a .part file's sidecar (.part.json) records about the
+// response it holds, so that a later process may resume it: the validators
+// prove that the bytes on disk are a prefix of the same file.
+type partMeta struct {
+	URL          string `json:"url"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// Size is the whole file's size (-1 when the server did not say).
+	Size int64 `json:"size"`
+}
+
+// resumable reports whether a later request can check that the file did not
+// change: a strong ETag or a Last-Modified date.
+func (m partMeta) resumable() bool {
+	return (m.ETag != "" && !strings.HasPrefix(m.ETag, "W/")) || m.LastModified != ""
+}
+
+// ifRange is the If-Range value that makes a server send the rest of this
+// file only if it is unchanged.
+func (m partMeta) ifRange() string {
+	if m.ETag != "" && !strings.HasPrefix(m.ETag, "W/") {
+		return m.ETag
+	}
+	return m.LastModified
+}
 
 // download is the state of one Download across its attempts.
 type download struct {
 	d        *Downloader
+	req      Request
 	url      string
-	headers  map[string]string
 	part     string
+	metaPath string
+	meta     partMeta // of the response whose bytes are in the part file
 	f        *os.File
 	have     int64 // bytes in f
 	h256     hash.Hash
-	h512     hash.Hash
+	h512     hash.Hash // nil unless a sha512 checksum is wanted
+	resumed  int64
 	progress *progress
 }
 
-// Download fetches url into dest. It streams into dest+".part", hashing
-// (sha256 and sha512) as it writes, and renames the part file to dest only
-// when the whole body arrived, was fsynced and matched Content-Length; dest
-// never holds a partial file. A failed attempt is retried with backoff and
-// resumes the part file with a Range request: a 206 answer continues it
-// (after re-hashing what is on disk), a 200 restarts it. A part file left by
-// an earlier process is not trusted and is discarded. On failure the part
-// file is removed.
-//
-// headers are added to every request. Errors start with "download <url>:"
-// and say what happened: the HTTP status (*[HTTPStatusError]), the network
-// error (wrapped, so errors.Is(err, syscall.ECONNREFUSED) works), a stall, a
-// short body, or the local write that failed.
+// Download fetches url into dest; see [Downloader.Get].
 func (d *Downloader) Download(ctx context.Context, rawURL string, headers map[string]string, dest string) (DownloadResult, error) {
+	return d.Get(ctx, Request{URL: rawURL, Headers: headers, Dest: dest})
+}
+
+// Get fetches r.URL into r.Dest. It streams into Dest+".part", hashing as
+// it writes, and renames the part file to Dest only when the whole body
+// arrived, matched Content-Length and r.Want, and was fsynced: Dest never
+// holds a partial or unverified file.
+//
+// A failed attempt is retried with backoff and resumes the part file with a
+// Range request. A part file left by an earlier process (killed, or
+// interrupted) is resumed too when its sidecar Dest+".part.json" shows the
+// same URL and a validator (a strong ETag or Last-Modified): the request
+// carries If-Range, so a changed file comes back whole (200) and the
+// download restarts; a 206 whose validators, start or total size differ
+// restarts it as well. The bytes kept are re-read once to continue the
+// hash. When a failure leaves a resumable part file (a network error, a
+// cancellation) it is kept for the next attempt; any other failure removes
+// it.
+//
+// Headers are added to every request. Errors start with "download <url>:"
+// and say what happened: the HTTP status (*[HTTPStatusError]), the network
+// error (wrapped, so errors.Is(err, syscall.ECONNREFUSED) works, and in a
+// *httpx.NetworkError whose hint names mirrors and TOTE_OFFLINE), a limit,
+// a short body, a checksum mismatch, or the local write that failed.
+func (d *Downloader) Get(ctx context.Context, r Request) (DownloadResult, error) {
+	rawURL, dest := r.URL, r.Dest
 	fail := func(err error) (DownloadResult, error) {
-		return DownloadResult{}, fmt.Errorf("download %s: %w", rawURL, err)
+		var mm *ChecksumMismatchError
+		if errors.As(err, &mm) {
+			return DownloadResult{}, err // it names the URL
+		}
+		return DownloadResult{}, httpx.WrapNetwork(rawURL, fmt.Errorf("download %s: %w", rawURL, err))
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -151,35 +227,118 @@ func (d *Downloader) Download(ctx context.Context, rawURL string, headers map[st
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fail(fmt.Errorf("unsupported URL scheme %q (want http or https)", u.Scheme))
 	}
+	switch r.Want.Algo {
+	case "", AlgoSHA256, AlgoSHA512, AlgoMinisign:
+	default:
+		return fail(fmt.Errorf("unknown checksum algorithm %q", r.Want.Algo))
+	}
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return fail(err)
 	}
-	part := dest + ".part"
-	if err := os.Remove(part); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fail(fmt.Errorf("remove stale %s: %w", part, err))
-	}
-	open := d.openFile
-	if open == nil {
-		open = os.OpenFile
-	}
-	f, err := open(part, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fail(err)
-	}
 	dl := &download{
-		d: d, url: rawURL, headers: headers, part: part, f: f,
-		h256: sha256.New(), h512: sha512.New(),
-		progress: d.newProgress(rawURL),
+		d: d, req: r, url: rawURL, part: dest + ".part", metaPath: dest + ".part.json",
+		h256: sha256.New(), progress: d.newProgress(rawURL),
+	}
+	if r.Want.Algo == AlgoSHA512 {
+		dl.h512 = sha512.New()
+	}
+	if err := dl.open(); err != nil {
+		return fail(err)
 	}
 	res, err := dl.run(ctx, dest)
 	if err != nil {
-		_ = f.Close()
-		_ = os.Remove(part)
+		_ = dl.f.Close()
+		if !dl.keep(err) {
+			_ = os.Remove(dl.part)
+			_ = os.Remove(dl.metaPath)
+		}
 		dl.progress.finish(false)
 		return fail(err)
 	}
 	dl.progress.finish(true)
 	return res, nil
+}
+
+// open opens the part file: an earlier process's, to resume, when its
+// sidecar allows it; else a new, empty one.
+func (dl *download) open() error {
+	open := dl.d.openFile
+	if open == nil {
+		open = os.OpenFile
+	}
+	if b, err := os.ReadFile(dl.metaPath); err == nil {
+		var m partMeta
+		if json.Unmarshal(b, &m) == nil && m.URL == dl.url && m.resumable() {
+			if f, err := open(dl.part, os.O_RDWR, 0o644); err == nil {
+				if fi, err := f.Stat(); err == nil && fi.Size() > 0 && (m.Size < 0 || fi.Size() <= m.Size) {
+					dl.f, dl.meta, dl.have = f, m, fi.Size()
+					return nil
+				}
+				f.Close()
+			}
+		}
+	}
+	for _, p := range []string{dl.part, dl.metaPath} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stale %s: %w", p, err)
+		}
+	}
+	f, err := open(dl.part, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	dl.f = f
+	return nil
+}
+
+// keep reports whether a failed download's part file is worth resuming.
+func (dl *download) keep(err error) bool {
+	if dl.have == 0 || !dl.meta.resumable() {
+		return false
+	}
+	var mm *ChecksumMismatchError
+	var tooBig *TooLargeError
+	var se *HTTPStatusError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &mm), errors.As(err, &tooBig), errors.As(err, &se), errors.As(err, &pe):
+		return false
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || httpx.IsNetwork(err) || isRetryable(err)
+}
+
+func isRetryable(err error) bool {
+	var r *retryable
+	return errors.As(err, &r)
+}
+
+// writeMeta records the response whose bytes the part file holds.
+func (dl *download) writeMeta(resp *http.Response, size int64) {
+	dl.meta = partMeta{URL: dl.url, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), Size: size}
+	if !dl.meta.resumable() {
+		_ = os.Remove(dl.metaPath)
+		return
+	}
+	if b, err := json.Marshal(dl.meta); err == nil {
+		_ = store.WriteFileAtomic(dl.metaPath, b, 0o644)
+	}
+}
+
+// TooLargeError is a download larger than Request.MaxSize.
+type TooLargeError struct {
+	// Size is the announced or received size, Max the limit.
+	Size, Max int64
+	// Setting names the limit's setting, if any.
+	Setting string
+}
+
+// Error returns the message.
+func (e *TooLargeError) Error() string {
+	s := fmt.Sprintf("the file is larger than the limit of %s (%d bytes or more)", formatBytes(e.Max), e.Size)
+	if e.Setting != "" {
+		s += "; raise " + e.Setting + " if it is expected"
+	}
+	return s
 }
 
 func (dl *download) run(ctx context.Context, dest string) (DownloadResult, error) {
@@ -190,13 +349,21 @@ func (dl *download) run(ctx context.Context, dest string) (DownloadResult, error
 	case retries < 0:
 		retries = 0
 	}
+	limitsHit := 0
+	if dl.have > 0 {
+		dl.progress.resume(dl.have)
+	}
 	for attempt := 0; ; attempt++ {
 		err := dl.attempt(ctx)
 		if err == nil {
 			break
 		}
 		var r *retryable
-		if !errors.As(err, &r) || attempt >= retries || ctx.Err() != nil {
+		var le *httpx.LimitError
+		if errors.As(err, &le) {
+			limitsHit++
+		}
+		if !errors.As(err, &r) || attempt >= retries || ctx.Err() != nil || limitsHit > limitRetries {
 			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 				err = fmt.Errorf("%w (%w)", ctx.Err(), err)
 			}
@@ -215,6 +382,15 @@ func (dl *download) run(ctx context.Context, dest string) (DownloadResult, error
 		case <-t.C:
 		}
 	}
+	res := DownloadResult{URL: dl.url, Path: dest, Size: dl.have, SHA256: hex.EncodeToString(dl.h256.Sum(nil)), Resumed: dl.resumed}
+	if dl.h512 != nil {
+		res.SHA512 = hex.EncodeToString(dl.h512.Sum(nil))
+	}
+	if w := dl.req.Want; w.Algo == AlgoSHA256 || w.Algo == AlgoSHA512 {
+		if err := VerifyDownload(res, w); err != nil {
+			return DownloadResult{}, err
+		}
+	}
 	if err := dl.f.Sync(); err != nil {
 		return DownloadResult{}, fmt.Errorf("sync %s: %w", dl.part, err)
 	}
@@ -224,11 +400,8 @@ func (dl *download) run(ctx context.Context, dest string) (DownloadResult, error
 	if err := os.Rename(dl.part, dest); err != nil {
 		return DownloadResult{}, err
 	}
-	return DownloadResult{
-		URL: dl.url, Path: dest, Size: dl.have,
-		SHA256: hex.EncodeToString(dl.h256.Sum(nil)),
-		SHA512: hex.EncodeToString(dl.h512.Sum(nil)),
-	}, nil
+	_ = os.Remove(dl.metaPath)
+	return res, nil
 }
 
 // backoff returns the wait before retry number attempt+1.
@@ -250,9 +423,8 @@ func (d *Downloader) backoff(attempt int, after time.Duration) time.Duration {
 
 // restart empties the part file and the hashes.
 func (dl *download) restart() error {
-	dl.have = 0
-	dl.h256.Reset()
-	dl.h512.Reset()
+	dl.have, dl.resumed = 0, 0
+	dl.resetHashes()
 	if err := dl.f.Truncate(0); err != nil {
 		return fmt.Errorf("truncate %s: %w", dl.part, err)
 	}
@@ -263,15 +435,28 @@ func (dl *download) restart() error {
 	return nil
 }
 
+func (dl *download) resetHashes() {
+	dl.h256.Reset()
+	if dl.h512 != nil {
+		dl.h512.Reset()
+	}
+}
+
+func (dl *download) hashWriter() io.Writer {
+	if dl.h512 != nil {
+		return io.MultiWriter(dl.h256, dl.h512)
+	}
+	return dl.h256
+}
+
 // rehash recomputes the hashes from the part file, whose first dl.have bytes
 // are kept, and positions the file at its end.
 func (dl *download) rehash() error {
-	dl.h256.Reset()
-	dl.h512.Reset()
+	dl.resetHashes()
 	if _, err := dl.f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("seek %s: %w", dl.part, err)
 	}
-	n, err := io.CopyN(io.MultiWriter(dl.h256, dl.h512), dl.f, dl.have)
+	n, err := io.CopyN(dl.hashWriter(), dl.f, dl.have)
 	if err != nil {
 		return fmt.Errorf("re-read %s (%d of %d bytes): %w", dl.part, n, dl.have, err)
 	}
@@ -284,15 +469,26 @@ func (dl *download) rehash() error {
 	return nil
 }
 
+// sameFile reports whether a 206 answer is part of the file the part file
+// holds: its validators and total size agree with the sidecar's.
+func (dl *download) sameFile(resp *http.Response, total int64) bool {
+	m := dl.meta
+	if m.ETag != "" && resp.Header.Get("ETag") != "" && resp.Header.Get("ETag") != m.ETag {
+		return false
+	}
+	if m.LastModified != "" && resp.Header.Get("Last-Modified") != "" && resp.Header.Get("Last-Modified") != m.LastModified {
+		return false
+	}
+	return m.Size < 0 || total < 0 || total == m.Size
+}
+
 // attempt makes one request and appends its body to the part file.
 func (dl *download) attempt(ctx context.Context) error {
-	actx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, dl.url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, dl.url, nil)
 	if err != nil {
 		return err
 	}
-	for k, v := range dl.headers {
+	for k, v := range dl.req.Headers {
 		req.Header.Set(k, v)
 	}
 	if dl.d.UserAgent != "" {
@@ -304,22 +500,17 @@ func (dl *download) attempt(ctx context.Context) error {
 	resuming := dl.have > 0
 	if resuming {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(dl.have, 10)+"-")
+		if v := dl.meta.ifRange(); v != "" {
+			req.Header.Set("If-Range", v)
+		}
 	}
 	client := dl.d.Client
 	if client == nil {
-		client = &http.Client{}
+		client = defaultClient
 	}
-
-	idle := dl.d.IdleTimeout
-	if idle <= 0 {
-		idle = DefaultIdleTimeout
-	}
-	watchdog := time.AfterFunc(idle, func() { cancel(errStalled) })
-	defer watchdog.Stop()
-
 	resp, err := client.Do(req)
 	if err != nil {
-		return classify(ctx, actx, err)
+		return classify(ctx, err)
 	}
 	defer resp.Body.Close()
 
@@ -327,16 +518,17 @@ func (dl *download) attempt(ctx context.Context) error {
 	switch {
 	case resp.StatusCode == http.StatusPartialContent && resuming:
 		start, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
-		if !ok || start != dl.have {
-			// Not the range asked for: start over on the next attempt.
+		if !ok || start != dl.have || !dl.sameFile(resp, total) {
+			// Not the range asked for, or another file: start over.
 			if err := dl.restart(); err != nil {
 				return err
 			}
-			return &retryable{err: fmt.Errorf("server answered Range bytes=%d- with Content-Range %q", dl.have, resp.Header.Get("Content-Range"))}
+			return &retryable{err: fmt.Errorf("server answered Range bytes=%d- with Content-Range %q", start, resp.Header.Get("Content-Range"))}
 		}
 		if err := dl.rehash(); err != nil {
 			return err
 		}
+		dl.resumed = dl.have
 		switch {
 		case total >= 0:
 			expected = total
@@ -345,15 +537,18 @@ func (dl *download) attempt(ctx context.Context) error {
 		}
 	case resp.StatusCode == http.StatusOK:
 		if resuming {
-			// The server ignored the Range header: take the whole body.
+			// The server ignored the Range header, or the file changed
+			// (If-Range): take the whole body.
 			if err := dl.restart(); err != nil {
 				return err
 			}
 		}
 		expected = resp.ContentLength
+		dl.writeMeta(resp, expected)
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && resuming:
 		_, total, _ := parseContentRange(resp.Header.Get("Content-Range"))
-		if total == dl.have {
+		if total == dl.have && (dl.meta.Size < 0 || total == dl.meta.Size) {
+			dl.resumed = dl.have
 			return dl.rehash() // the part file was already complete
 		}
 		if err := dl.restart(); err != nil {
@@ -368,18 +563,20 @@ func (dl *download) attempt(ctx context.Context) error {
 		}
 		return statusOnly{serr}
 	}
+	if maxSize := dl.req.MaxSize; maxSize > 0 && expected > maxSize {
+		return &TooLargeError{Size: expected, Max: maxSize, Setting: dl.req.MaxSizeSetting}
+	}
 
 	dl.progress.start(expected, dl.have)
+	hw := dl.hashWriter()
 	buf := make([]byte, 128<<10)
 	for {
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
-			watchdog.Reset(idle)
 			if _, err := dl.f.Write(buf[:n]); err != nil {
 				return fmt.Errorf("write %s: %w", dl.part, bareErr(err))
 			}
-			dl.h256.Write(buf[:n])
-			dl.h512.Write(buf[:n])
+			hw.Write(buf[:n])
 			dl.have += int64(n)
 			dl.progress.add(n)
 			if expected >= 0 && dl.have > expected {
@@ -388,16 +585,20 @@ func (dl *download) attempt(ctx context.Context) error {
 				}
 				return &retryable{err: fmt.Errorf("body longer than the expected %d bytes", expected)}
 			}
+			if maxSize := dl.req.MaxSize; maxSize > 0 && dl.have > maxSize {
+				return &TooLargeError{Size: dl.have, Max: maxSize, Setting: dl.req.MaxSizeSetting}
+			}
 		}
 		if rerr == io.EOF {
 			break
 		}
 		if rerr != nil {
-			if errors.Is(context.Cause(actx), errStalled) {
-				return &retryable{err: fmt.Errorf("stalled: no data for %v after %d bytes", idle, dl.have)}
-			}
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			var le *httpx.LimitError
+			if errors.As(rerr, &le) {
+				return &retryable{err: fmt.Errorf("after %d bytes: %w", dl.have, le)}
 			}
 			return &retryable{err: fmt.Errorf("reading body after %d bytes: %w", dl.have, rerr)}
 		}
@@ -407,6 +608,9 @@ func (dl *download) attempt(ctx context.Context) error {
 	}
 	return nil
 }
+
+// defaultClient is the client of a Downloader without one.
+var defaultClient = httpx.NewClient(httpx.Limits{})
 
 // statusOnly wraps an HTTPStatusError so that the "download <url>:" prefix,
 // which Download adds to every error, is not repeated; errors.As still finds
@@ -418,7 +622,7 @@ func (s statusOnly) Unwrap() error { return s.e }
 
 // classify turns a client.Do error into what the user should see, marked
 // retryable when another attempt may succeed.
-func classify(ctx, actx context.Context, err error) error {
+func classify(ctx context.Context, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
@@ -426,18 +630,18 @@ func classify(ctx, actx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return err // the caller's context ended
 	}
-	if errors.Is(context.Cause(actx), errStalled) {
-		return &retryable{err: errors.New("stalled: no response")}
-	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var dnsErr *net.DNSError
+	var le *httpx.LimitError
 	switch {
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
 		return err
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		return err
+	case errors.As(err, &le):
+		return &retryable{err: err}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

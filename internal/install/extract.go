@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -36,6 +37,44 @@ type extractor struct {
 	symlinks map[string]string // deferred symlinks: path → target
 	linkList []string          // symlink paths in archive order
 	dirMeta  map[string]entryMeta
+
+	maxSize, maxEntries int64 // limits (math.MaxInt64: none)
+	written, entries    int64 // file bytes written, entries read
+}
+
+// count records one more entry of the archive, failing past maxEntries.
+func (x *extractor) count(entry string) error {
+	x.entries++
+	if x.entries > x.maxEntries {
+		return &LimitError{Archive: x.archive, Limit: "max-entries", Max: x.maxEntries, Entry: entry}
+	}
+	return nil
+}
+
+// reserve fails when a file of size bytes (declared by the archive; -1 if
+// unknown) cannot fit in what is left of maxSize.
+func (x *extractor) reserve(entry string, size int64) error {
+	if size > 0 && size > x.maxSize-x.written {
+		return &LimitError{Archive: x.archive, Limit: "max-size", Max: x.maxSize, Entry: entry}
+	}
+	return nil
+}
+
+// budgetWriter counts the bytes written to a file of the archive against
+// maxSize and refuses the write that would pass it.
+type budgetWriter struct {
+	x     *extractor
+	w     io.Writer
+	entry string
+}
+
+func (b *budgetWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > b.x.maxSize-b.x.written {
+		return 0, &LimitError{Archive: b.x.archive, Limit: "max-size", Max: b.x.maxSize, Entry: b.entry}
+	}
+	n, err := b.w.Write(p)
+	b.x.written += int64(n)
+	return n, err
 }
 
 type entryMeta struct {
@@ -190,9 +229,13 @@ func (x *extractor) addFile(entry, rel string, r io.Reader, mode fs.FileMode, mt
 	if err != nil {
 		return fmt.Errorf("entry %q: %w", entry, err)
 	}
-	_, err = io.Copy(f, &ctxReader{ctx: x.ctx, r: r})
+	_, err = io.Copy(&budgetWriter{x: x, w: f, entry: entry}, &ctxReader{ctx: x.ctx, r: r})
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le
 	}
 	if err != nil {
 		return fmt.Errorf("entry %q: %w", entry, err)
@@ -380,6 +423,9 @@ func (x *extractor) untar(r io.Reader) error {
 		if h.Typeflag == tar.TypeXGlobalHeader {
 			continue
 		}
+		if err := x.count(h.Name); err != nil {
+			return err
+		}
 		rel, skip, err := x.target(h.Name)
 		if err != nil {
 			return err
@@ -398,7 +444,9 @@ func (x *extractor) untar(r io.Reader) error {
 		case tar.TypeDir:
 			err = x.addDir(h.Name, rel, mode, h.ModTime)
 		case tar.TypeReg, tar.TypeRegA, tar.TypeCont, tar.TypeGNUSparse:
-			err = x.addFile(h.Name, rel, tr, mode, h.ModTime)
+			if err = x.reserve(h.Name, h.Size); err == nil {
+				err = x.addFile(h.Name, rel, tr, mode, h.ModTime)
+			}
 		case tar.TypeSymlink:
 			err = x.addSymlink(h.Name, rel, h.Linkname)
 		case tar.TypeLink:
@@ -418,8 +466,14 @@ func (x *extractor) unzip(ra io.ReaderAt, size int64) error {
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 		return fmt.Errorf("read zip: %w", err)
 	}
+	if int64(len(zr.File)) > x.maxEntries {
+		return &LimitError{Archive: x.archive, Limit: "max-entries", Max: x.maxEntries}
+	}
 	for _, zf := range zr.File {
 		if err := x.ctx.Err(); err != nil {
+			return err
+		}
+		if err := x.count(zf.Name); err != nil {
 			return err
 		}
 		rel, skip, err := x.target(zf.Name)
@@ -452,6 +506,9 @@ func (x *extractor) unzip(ra io.ReaderAt, size int64) error {
 				err = x.addSymlink(zf.Name, rel, string(target))
 			}
 		case mode.IsRegular():
+			if err = x.reserve(zf.Name, int64(min(zf.UncompressedSize64, math.MaxInt64))); err != nil {
+				break
+			}
 			var rc io.ReadCloser
 			rc, err = zf.Open()
 			if err == nil {
@@ -491,5 +548,8 @@ func (x *extractor) single(r io.Reader, name string, mtime time.Time) error {
 		return x.unsafe(name, "is not a plain file name")
 	}
 	x.prefix = nil // a single file has no prefix to strip
+	if err := x.count(name); err != nil {
+		return err
+	}
 	return x.addFile(name, parts[0], r, 0o755, mtime)
 }

@@ -88,6 +88,13 @@ func (p *progress) set(n int64) {
 	}
 }
 
+// resume says that an earlier attempt's bytes are kept.
+func (p *progress) resume(have int64) {
+	if p.w != nil {
+		fmt.Fprintf(p.w, "resuming %s after %s\n", p.url, formatBytes(have))
+	}
+}
+
 func (p *progress) retry(attempt, of int, err error, wait time.Duration) {
 	if p.w != nil {
 		fmt.Fprintf(p.w, "retrying %s in %v (attempt %d of %d): %v\n", p.url, wait.Round(time.Millisecond), attempt, of, err)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,56 @@ type UnpackOptions struct {
 	// download_name); empty means the base name of the archive path. For a
 	// bare binary it is also the name the file gets in the destination.
 	Name string
+	// MaxSize bounds the total bytes of the files written; 0 means
+	// DefaultMaxUnpackSize, a negative value no bound.
+	MaxSize int64
+	// MaxEntries bounds the entries read from the archive (files,
+	// directories, links, skipped ones included); 0 means
+	// DefaultMaxUnpackEntries, a negative value no bound.
+	MaxEntries int64
+}
+
+// Default unpack limits, sized from real toolchains with a wide margin: the
+// largest measured, a rustup stable toolchain, is 1.3 GB in 53,531 entries
+// (nightly 1.4 GB, 67,186); Go 1.26 is 240 MB in 16,703; a Temurin 25 JDK
+// 317 MB in 486. See BENCHMARKS.md ("Unpack limits").
+const (
+	DefaultMaxUnpackSize    = 4 << 30
+	DefaultMaxUnpackEntries = 250_000
+)
+
+// LimitError is an archive that breaks an unpack limit: it would write more
+// than MaxSize bytes or has more than MaxEntries entries.
+type LimitError struct {
+	// Archive is the archive's name.
+	Archive string
+	// Limit is "max-size" or "max-entries" (the keys of [settings.unpack]).
+	Limit string
+	// Max is the limit; Entry the entry being unpacked when it was hit.
+	Max   int64
+	Entry string
+}
+
+// Error returns the message.
+func (e *LimitError) Error() string {
+	what := fmt.Sprintf("unpacks to more than %s", formatBytes(e.Max))
+	if e.Limit == "max-entries" {
+		what = fmt.Sprintf("has more than %d entries", e.Max)
+	}
+	at := ""
+	if e.Entry != "" {
+		at = fmt.Sprintf(" (at entry %q)", e.Entry)
+	}
+	return fmt.Sprintf("archive %s %s%s: refused by the limit settings.unpack.%s", e.Archive, what, at, e.Limit)
+}
+
+// Hint says how to raise the limit.
+func (e *LimitError) Hint() string {
+	env := "TOTE_UNPACK_MAX_SIZE"
+	if e.Limit == "max-entries" {
+		env = "TOTE_UNPACK_MAX_ENTRIES"
+	}
+	return fmt.Sprintf("if this tool really is that large, raise %s under [settings.unpack] or set %s", e.Limit, env)
 }
 
 // ErrUnsafeEntry is matched (errors.Is) by every error about an archive
@@ -104,6 +155,12 @@ var (
 // (following the archive's other symlinks), hard links to anything outside,
 // and device files and FIFOs. Symlinks are created after all other entries.
 //
+// The archive may not write more than opts.MaxSize bytes nor have more than
+// opts.MaxEntries entries: a file whose declared size passes the limit (a
+// "sparse" tar entry declaring a terabyte, say) is refused before a byte is
+// written, and a stream that decompresses past it (a zstd of zeros) stops
+// there, with a *[LimitError].
+//
 // It stops when ctx is done. On any error destDir may hold part of the
 // archive: the caller removes it (it is a staging directory, see
 // internal/store).
@@ -116,7 +173,8 @@ func Unpack(ctx context.Context, archive, destDir string, opts UnpackOptions) er
 	display := name
 	fail := func(err error) error {
 		var ue *UnsafeEntryError
-		if errors.As(err, &ue) {
+		var le *LimitError
+		if errors.As(err, &ue) || errors.As(err, &le) {
 			return err
 		}
 		return fmt.Errorf("archive %s: %w", display, err)
@@ -146,6 +204,7 @@ func Unpack(ctx context.Context, archive, destDir string, opts UnpackOptions) er
 		format = formatFromMagic(head)
 	}
 	x := newExtractor(ctx, display, dest, opts.Prefix)
+	x.maxSize, x.maxEntries = limitOr(opts.MaxSize, DefaultMaxUnpackSize), limitOr(opts.MaxEntries, DefaultMaxUnpackEntries)
 	r := &ctxReader{ctx: ctx, r: br}
 
 	switch format {
@@ -189,6 +248,17 @@ func Unpack(ctx context.Context, archive, destDir string, opts UnpackOptions) er
 		return fail(err)
 	}
 	return nil
+}
+
+// limitOr returns v, or def when v is 0; a negative v means no limit.
+func limitOr(v, def int64) int64 {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return math.MaxInt64
+	}
+	return v
 }
 
 func formatFromName(name string) string {
