@@ -122,11 +122,10 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 		}
 	}
 	if !done {
-		if err := m.downloadAndUnpack(ctx, t, ver, staging, &rec); err != nil {
+		if err := m.downloadAndUnpack(ctx, t, ver, staging, &rec, opts.ExpectChecksum); err != nil {
 			return nil, err
 		}
-	}
-	if err := checkExpected(opts.ExpectChecksum, rec); err != nil {
+	} else if err := checkExpected(opts.ExpectChecksum, rec, ""); err != nil {
 		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
 	if err := m.locate(ctx, t, ver, staging, final, &rec); err != nil {
@@ -174,8 +173,11 @@ func (m *Manager) isInstalled(id, ver string) bool {
 }
 
 // downloadAndUnpack runs download_prebuilt, downloads and verifies the file,
-// and unpacks it into staging.
-func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion) error {
+// and unpacks it into staging. The checksum the file must have is known
+// before the download starts (the plugin's, the one in its checksum file,
+// the lockfile's), so the download is hashed once, while it arrives, and a
+// mismatch stops the install before anything is unpacked.
+func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, expect string) error {
 	id := t.ID
 	var dl api.DownloadPrebuiltOutput
 	in := api.DownloadPrebuiltInput{Context: m.context(id, ver), InstallDir: m.virtual(staging)}
@@ -186,7 +188,10 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 		return fmt.Errorf("plugin %q function %s: returned no download_url for %s", id, api.FuncDownloadPrebuilt, ver)
 	}
 	if m.Offline() {
-		return fmt.Errorf("install %s %s: offline, and it is not installed", id, ver)
+		return &hintErr{
+			err:  fmt.Errorf("install %s %s: offline, and it is not installed", id, ver),
+			hint: "unset TOTE_OFFLINE (or [settings] offline) to download it, or point [settings.url-rewrites] at a reachable mirror",
+		}
 	}
 	settings := m.Config.Settings()
 	dlURL := settings.RewriteURL(dl.DownloadURL)
@@ -201,28 +206,52 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(m.Store.TempDir(), "downloads", id, ver)
+	dir := m.downloadDir(id, ver)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	d := &install.Downloader{Client: m.HTTP, Progress: m.Progress}
+	check, err := m.checksumFor(ctx, t, ver, dl, name, dir)
+	if err != nil {
+		return err
+	}
+	defer check.cleanup()
+	want := check.want
+	if want.IsZero() && expect != "" {
+		// No checksum from upstream: the lockfile's is checked in flight.
+		if c, err := install.ParseChecksum(expect); err == nil && c.Algo == install.AlgoSHA256 {
+			want = c
+		}
+	}
+	limits := settings.Unpack
 	file := filepath.Join(dir, name)
-	result, err := d.Download(ctx, dlURL, dl.HTTPHeaders, file)
+	result, err := m.downloader(true).Get(ctx, install.Request{
+		URL: dlURL, Headers: dl.HTTPHeaders, Dest: file, Want: want,
+		MaxSize: unpackLimit(limits.MaxSize, install.DefaultMaxUnpackSize), MaxSizeSetting: "settings.unpack.max-size",
+	})
 	if err != nil {
 		return fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
-	rec.SourceURL = dlURL
+	defer os.Remove(file)
+	// The lockfile and the manifest record where the tool comes from
+	// upstream, not the mirror a url-rewrite or an extension chose.
+	rec.SourceURL = dl.DownloadURL
 	rec.Checksum = "sha256:" + result.SHA256
-	if err := m.verify(ctx, t, ver, dl, dlURL, file, name, result, dir); err != nil {
-		os.Remove(file) // a bad file must not be resumed
-		return err
+	if err := checkExpected(expect, *rec, dlURL); err != nil {
+		return fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
+	if check.after != nil {
+		if err := check.after(file, result); err != nil {
+			return withURL(err, dlURL)
+		}
 	}
 	if t.Plugin.HasFunction(api.FuncUnpackArchive) {
 		in := api.UnpackArchiveInput{Context: m.context(id, ver), InputFile: m.virtual(file), OutputDir: m.virtual(staging)}
 		if err := t.Plugin.Call(ctx, api.FuncUnpackArchive, in, nil); err != nil {
 			return err
 		}
-	} else if err := install.Unpack(ctx, file, staging, install.UnpackOptions{Prefix: dl.ArchivePrefix, Name: name}); err != nil {
+	} else if err := install.Unpack(ctx, file, staging, install.UnpackOptions{
+		Prefix: dl.ArchivePrefix, Name: name, MaxSize: limits.MaxSize, MaxEntries: limits.MaxEntries,
+	}); err != nil {
 		return fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
 	m.linkBareBinary(staging, name, id)
@@ -230,20 +259,66 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	return nil
 }
 
-// verify checks the download against the plugin's checksum, checksum file or
-// minisign key; with none of them it warns that nothing was verified.
-func (m *Manager) verify(ctx context.Context, t *Tool, ver string, dl api.DownloadPrebuiltOutput, dlURL, file, name string, got install.DownloadResult, dir string) error {
+// unpackLimit is v, or def when v is unset.
+func unpackLimit(v, def int64) int64 {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// downloadDir is where the download of one tool version is kept until it
+// is unpacked (and, when interrupted, until it is resumed).
+func (m *Manager) downloadDir(id, ver string) string {
+	return filepath.Join(m.Store.TempDir(), "downloads", id, ver)
+}
+
+// downloader returns a Downloader with the Manager's client and the
+// retries of [settings.http]; progress is drawn for the main download only.
+func (m *Manager) downloader(progress bool) *install.Downloader {
+	d := &install.Downloader{Client: m.HTTP}
+	if progress {
+		d.Progress = m.Progress
+	}
+	if r := m.Config.Settings().HTTPLimits.Retries; r != nil {
+		d.Retries = *r
+		if *r == 0 {
+			d.Retries = -1
+		}
+	}
+	return d
+}
+
+// checksumCheck is how a download is verified: against want while it
+// arrives (sha256/sha512), or by after once it is complete (a plugin's
+// verify_checksum, a minisign signature).
+type checksumCheck struct {
+	want    install.Checksum
+	after   func(file string, got install.DownloadResult) error
+	cleanup func()
+}
+
+// checksumFor finds out how the download must be verified: the plugin's
+// checksum, else its checksum file (fetched first, small), else nothing
+// (with a warning).
+func (m *Manager) checksumFor(ctx context.Context, t *Tool, ver string, dl api.DownloadPrebuiltOutput, name, dir string) (checksumCheck, error) {
 	id := t.ID
+	none := checksumCheck{cleanup: func() {}}
 	if dl.Checksum != "" && dl.ChecksumURL == "" {
 		want, err := install.ParseChecksum(string(dl.Checksum))
 		if err != nil {
-			return fmt.Errorf("plugin %q function %s: checksum %q: %w", id, api.FuncDownloadPrebuilt, dl.Checksum, err)
+			return none, fmt.Errorf("plugin %q function %s: checksum %q: %w", id, api.FuncDownloadPrebuilt, dl.Checksum, err)
 		}
-		return withURL(install.Verify(file, want, "", ""), dlURL)
+		if want.Algo == install.AlgoSHA256 || want.Algo == install.AlgoSHA512 {
+			return checksumCheck{want: want, cleanup: func() {}}, nil
+		}
+		return checksumCheck{cleanup: func() {}, after: func(file string, _ install.DownloadResult) error {
+			return install.Verify(file, want, "", "")
+		}}, nil
 	}
 	if dl.ChecksumURL == "" {
-		m.Logger.Warn("no checksum given by the plugin; the download was not verified", "tool", id, "version", ver, "url", dlURL)
-		return nil
+		m.Logger.Warn("no checksum given by the plugin; the download was not verified", "tool", id, "version", ver, "url", dl.DownloadURL)
+		return none, nil
 	}
 	sumURL := m.Config.Settings().RewriteURL(dl.ChecksumURL)
 	sumName := dl.ChecksumName
@@ -255,38 +330,49 @@ func (m *Manager) verify(ctx context.Context, t *Tool, ver string, dl api.Downlo
 	}
 	sumURL, err := m.preDownload(ctx, id, ver, sumURL, sumName, "checksum")
 	if err != nil {
-		return err
+		return none, err
 	}
 	sumFile := filepath.Join(dir, sumName)
-	d := &install.Downloader{Client: m.HTTP}
-	if _, err := d.Download(ctx, sumURL, dl.HTTPHeaders, sumFile); err != nil {
-		return fmt.Errorf("install %s %s: checksum file: %w", id, ver, err)
+	if _, err := m.downloader(false).Get(ctx, install.Request{URL: sumURL, Headers: dl.HTTPHeaders, Dest: sumFile, MaxSize: maxChecksumFile}); err != nil {
+		return none, fmt.Errorf("install %s %s: checksum file: %w", id, ver, err)
 	}
-	defer os.Remove(sumFile)
-	if t.Plugin.HasFunction(api.FuncVerifyChecksum) {
-		var out api.VerifyChecksumOutput
-		in := api.VerifyChecksumInput{Context: m.context(id, ver), ChecksumFile: m.virtual(sumFile), DownloadFile: m.virtual(file), DownloadChecksum: api.Checksum("sha256:" + got.SHA256)}
-		if err := t.Plugin.Call(ctx, api.FuncVerifyChecksum, in, &out); err != nil {
-			return err
+	c := checksumCheck{cleanup: func() { os.Remove(sumFile) }}
+	switch {
+	case t.Plugin.HasFunction(api.FuncVerifyChecksum):
+		c.after = func(file string, got install.DownloadResult) error {
+			var out api.VerifyChecksumOutput
+			in := api.VerifyChecksumInput{Context: m.context(id, ver), ChecksumFile: m.virtual(sumFile), DownloadFile: m.virtual(file), DownloadChecksum: api.Checksum("sha256:" + got.SHA256)}
+			if err := t.Plugin.Call(ctx, api.FuncVerifyChecksum, in, &out); err != nil {
+				return err
+			}
+			if !out.Verified {
+				return fmt.Errorf("checksum mismatch for %s: plugin %q function %s rejected the download (sha256:%s)", got.URL, id, api.FuncVerifyChecksum, got.SHA256)
+			}
+			return nil
 		}
-		if !out.Verified {
-			return fmt.Errorf("checksum mismatch for %s: plugin %q function %s rejected the download (sha256:%s)", dlURL, id, api.FuncVerifyChecksum, got.SHA256)
+	case dl.ChecksumPublicKey != "":
+		key := dl.ChecksumPublicKey
+		c.after = func(file string, _ install.DownloadResult) error {
+			return install.Verify(file, install.Checksum{Algo: install.AlgoMinisign, Value: key}, key, sumFile)
 		}
-		return nil
+	default:
+		content, err := os.ReadFile(sumFile)
+		if err != nil {
+			c.cleanup()
+			return none, err
+		}
+		want, err := install.FindInChecksumFile(content, name)
+		if err != nil {
+			c.cleanup()
+			return none, fmt.Errorf("install %s %s: checksum file %s: %w", id, ver, sumURL, err)
+		}
+		c.want = want
 	}
-	if key := dl.ChecksumPublicKey; key != "" {
-		return withURL(install.Verify(file, install.Checksum{Algo: "minisign", Value: key}, key, sumFile), dlURL)
-	}
-	content, err := os.ReadFile(sumFile)
-	if err != nil {
-		return err
-	}
-	want, err := install.FindInChecksumFile(content, name)
-	if err != nil {
-		return fmt.Errorf("install %s %s: checksum file %s: %w", id, ver, sumURL, err)
-	}
-	return withURL(install.Verify(file, want, "", ""), dlURL)
+	return c, nil
 }
+
+// maxChecksumFile bounds a checksum or signature file.
+const maxChecksumFile = 16 << 20
 
 // preDownload fires pre-download and returns the URL to fetch (rewritten by
 // an extension, or unchanged).

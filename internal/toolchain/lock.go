@@ -11,8 +11,9 @@ import (
 )
 
 // checkExpected compares an install's checksum with the one a lockfile
-// recorded; a difference is a *install.ChecksumMismatchError naming the URL.
-func checkExpected(want string, rec store.InstalledVersion) error {
+// recorded; a difference is a *install.ChecksumMismatchError naming the URL
+// fetched (fetched, else the record's source).
+func checkExpected(want string, rec store.InstalledVersion, fetched string) error {
 	if want == "" || want == rec.Checksum {
 		return nil
 	}
@@ -24,7 +25,10 @@ func checkExpected(want string, rec store.InstalledVersion) error {
 	if wantAlgo != gotAlgo {
 		gotHex = rec.Checksum
 	}
-	return &install.ChecksumMismatchError{URL: rec.SourceURL, Algo: wantAlgo, Expected: wantHex, Actual: gotHex}
+	if fetched == "" {
+		fetched = rec.SourceURL
+	}
+	return &install.ChecksumMismatchError{URL: fetched, Algo: wantAlgo, Expected: wantHex, Actual: gotHex}
 }
 
 // InstalledRecord returns what the manifest says about an installed version
