@@ -7,7 +7,14 @@ import (
 	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/cli/extcmd"
 	"github.com/tote-dev/tote/internal/cli/plugincmd"
+	"github.com/tote-dev/tote/internal/cli/upgradecmd"
+	"github.com/tote-dev/tote/internal/selfupdate"
 	_ "github.com/tote-dev/tote/plugins/all" // the built-in plugins register into the toolchain's registry
 )
 
-func main() { os.Exit(cli.Main(plugincmd.NewCmdPlugin, extcmd.NewCmdExtension)) }
+func main() {
+	if home, err := cli.ResolveHome(); err == nil {
+		selfupdate.ExecPinned(home, cli.Version, os.Args) // tote = "X" in .prototools runs that tote
+	}
+	os.Exit(cli.Main(plugincmd.NewCmdPlugin, extcmd.NewCmdExtension, upgradecmd.NewCmdUpgrade))
+}

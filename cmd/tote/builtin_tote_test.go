@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/tote-dev/tote/plugins/tote/totetest"
+)
+
+// NextVersion is the version of the real tote build the mirror serves as
+// the newest release; BrokenVersion is a release whose tote does not start.
+const (
+	NextVersion   = "0.3.0"
+	BrokenVersion = "0.2.9"
+)
+
+// nextBuild builds tote once per test process with -ldflags setting its
+// version to NextVersion (go build's cache makes it a link step).
+var nextBuild = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "tote-next-")
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "tote")
+	cmd := exec.Command("go", "build", "-ldflags", "-X github.com/tote-dev/tote/internal/cli.Version="+NextVersion, "-o", out, ".")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build tote %s: %v\n%s", NextVersion, err, b)
+	}
+	return out, nil
+})
+
+// toteMirror serves tote's releases to the tote script only (building the
+// 0.3.0 binary costs a link step; other scripts need not wait for it).
+func toteMirror(root string) (map[string]string, error) {
+	if !strings.HasSuffix(filepath.Base(root), "-tote") {
+		return nil, nil
+	}
+	return toteReleases(root)
+}
+
+// toteReleases writes the mirrored tote releases under root/tote.
+func toteReleases(root string) (map[string]string, error) {
+	next, err := nextBuild()
+	if err != nil {
+		return nil, err
+	}
+	tote, err := os.ReadFile(next)
+	if err != nil {
+		return nil, err
+	}
+	shim, err := os.ReadFile(filepath.Join(binDir, "tote-shim"))
+	if err != nil {
+		return nil, err
+	}
+	broken := []byte("#!/bin/sh\necho 'tote " + BrokenVersion + ": cannot start: missing libfoo.so' >&2\nexit 127\n")
+	return totetest.Mirror(root, []totetest.Build{
+		{Version: "0.1.0", Tote: broken, Shim: shim},
+		{Version: BrokenVersion, Tote: broken, Shim: shim},
+		{Version: NextVersion, Tote: tote, Shim: shim},
+	})
+}
+
+func init() { builtinMirrors = append(builtinMirrors, toteMirror) }
