@@ -21,6 +21,8 @@ const (
 	FuncPinVersion          = "pin_version"
 	FuncUnpinVersion        = "unpin_version"
 	FuncActivateEnvironment = "activate_environment"
+	FuncSyncShellProfile    = "sync_shell_profile"
+	FuncBuildInstructions   = "build_instructions"
 )
 
 // ToolFunctions lists every tool-plugin function in contract order.
@@ -30,7 +32,7 @@ var ToolFunctions = []string{
 	FuncParseVersionFile, FuncUnpackArchive, FuncVerifyChecksum,
 	FuncNativeInstall, FuncNativeUninstall, FuncPreInstall, FuncPostInstall,
 	FuncPreRun, FuncSyncManifest, FuncPinVersion, FuncUnpinVersion,
-	FuncActivateEnvironment,
+	FuncActivateEnvironment, FuncSyncShellProfile, FuncBuildInstructions,
 }
 
 // RequiredToolFunctions are the functions every tool plugin must export.

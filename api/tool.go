@@ -1,5 +1,10 @@
 package api
 
+import (
+	"encoding/json"
+	"fmt"
+)
+
 // PluginType is the kind of tool a plugin describes (wire: kebab-case).
 type PluginType string
 
@@ -48,8 +53,66 @@ type Context struct {
 type ToolInventoryOptions struct {
 	// OverrideDir replaces tools/<id> (wire: "override_dir").
 	OverrideDir *VirtualPath `json:"override_dir,omitempty"`
+	// OverrideDirName replaces the <id> in tools/<id> (wire: "override_dir_name").
+	OverrideDirName string `json:"override_dir_name,omitempty"`
+	// ScopedBackendDir prefixes a backend-managed inventory with the backend
+	// id (wire: "scoped_backend_dir").
+	ScopedBackendDir bool `json:"scoped_backend_dir,omitempty"`
 	// VersionSuffix is appended to version directories (wire: "version_suffix").
 	VersionSuffix string `json:"version_suffix,omitempty"`
+}
+
+// ToolLockOptions tunes how installs are recorded in a lockfile.
+type ToolLockOptions struct {
+	// IgnoreOSArch matches lockfile records whatever their OS and
+	// architecture (wire: "ignore_os_arch").
+	IgnoreOSArch bool `json:"ignore_os_arch,omitempty"`
+	// NoRecord keeps the tool out of the lockfile (wire: "no_record").
+	NoRecord bool `json:"no_record,omitempty"`
+}
+
+// InstallStrategy is how a tool is installed by default (wire: kebab-case).
+type InstallStrategy string
+
+// Install strategies.
+const (
+	// StrategyDownloadPrebuilt downloads a prebuilt archive (the default).
+	StrategyDownloadPrebuilt InstallStrategy = "download-prebuilt"
+	// StrategyBuildFromSource builds with build_instructions.
+	StrategyBuildFromSource InstallStrategy = "build-from-source"
+)
+
+// Switch is proto's "unstable" value: false, true, or a message saying why
+// the plugin is unstable (which also means true). It reads a JSON boolean or
+// string and writes the same shape back.
+type Switch struct {
+	// On is true for true or any message.
+	On bool
+	// Message is the string form, "" for a boolean.
+	Message string
+}
+
+// MarshalJSON writes the message when there is one, else the boolean.
+func (s Switch) MarshalJSON() ([]byte, error) {
+	if s.Message != "" {
+		return json.Marshal(s.Message)
+	}
+	return json.Marshal(s.On)
+}
+
+// UnmarshalJSON reads a boolean, a string or null.
+func (s *Switch) UnmarshalJSON(b []byte) error {
+	var on bool
+	if err := json.Unmarshal(b, &on); err == nil {
+		*s = Switch{On: on}
+		return nil
+	}
+	var msg string
+	if err := json.Unmarshal(b, &msg); err != nil {
+		return fmt.Errorf("unstable: want a boolean or a string, not %s", b)
+	}
+	*s = Switch{On: true, Message: msg}
+	return nil
 }
 
 // RegisterToolInput is the input of register_tool.
@@ -75,13 +138,45 @@ type RegisterToolOutput struct {
 	Requires []string `json:"requires,omitempty"`
 	// Deprecations are messages shown to users (wire: "deprecations").
 	Deprecations []string `json:"deprecations,omitempty"`
-	// InventoryOptions tunes the install layout (wire: "inventory_options").
+	// InventoryOptions tunes the install layout (wire: "inventory_options",
+	// alias "inventory").
 	InventoryOptions ToolInventoryOptions `json:"inventory_options"`
-	// Unstable marks an experimental plugin (wire: "unstable").
-	Unstable bool `json:"unstable,omitempty"`
-	// SelfUpgradeCommands are sub-commands that upgrade the tool in place
-	// (wire: "self_upgrade_commands").
+	// LockOptions tunes lockfile records (wire: "lock_options").
+	LockOptions ToolLockOptions `json:"lock_options,omitzero"`
+	// DefaultInstallStrategy is download-prebuilt (the default) or
+	// build-from-source (wire: "default_install_strategy").
+	DefaultInstallStrategy InstallStrategy `json:"default_install_strategy,omitempty"`
+	// Unstable marks an experimental plugin: a boolean or a message
+	// (wire: "unstable").
+	Unstable Switch `json:"unstable,omitzero"`
+	// SelfUpgradeCommands are sub-commands that upgrade the tool in place,
+	// such as "upgrade" or "self update"; tote refuses to run them on a
+	// managed version (wire: "self_upgrade_commands").
 	SelfUpgradeCommands []string `json:"self_upgrade_commands,omitempty"`
+}
+
+// UnmarshalJSON accepts proto's alias "inventory" for inventory_options
+// and kebab-case install strategies written in PascalCase.
+func (o *RegisterToolOutput) UnmarshalJSON(b []byte) error {
+	type plain RegisterToolOutput
+	var w struct {
+		plain
+		Inventory *ToolInventoryOptions `json:"inventory"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*o = RegisterToolOutput(w.plain)
+	if w.Inventory != nil && o.InventoryOptions == (ToolInventoryOptions{}) {
+		o.InventoryOptions = *w.Inventory
+	}
+	switch o.DefaultInstallStrategy {
+	case "BuildFromSource":
+		o.DefaultInstallStrategy = StrategyBuildFromSource
+	case "DownloadPrebuilt":
+		o.DefaultInstallStrategy = StrategyDownloadPrebuilt
+	}
+	return nil
 }
 
 // DownloadPrebuiltInput is the input of download_prebuilt.
@@ -110,8 +205,11 @@ type DownloadPrebuiltOutput struct {
 	ChecksumPublicKey string `json:"checksum_public_key,omitempty"`
 	// HTTPHeaders are sent with both downloads (wire: "http_headers").
 	HTTPHeaders map[string]string `json:"http_headers,omitempty"`
-	// PostScript is a script in the archive to run after unpacking (wire: "post_script").
+	// PostScript is a script, relative to the install directory, run after
+	// the prebuilt is unpacked (wire: "post_script").
 	PostScript string `json:"post_script,omitempty"`
+	// PostScriptArgs are the script's arguments (wire: "post_script_args").
+	PostScriptArgs []string `json:"post_script_args,omitempty"`
 }
 
 // ExecutableConfig describes one executable of a tool.
@@ -295,8 +393,9 @@ type NativeInstallInput struct {
 	Context Context `json:"context"`
 	// InstallDir is where to install (wire: "install_dir").
 	InstallDir VirtualPath `json:"install_dir"`
-	// Force reinstalls over an existing install (wire: "force").
-	Force bool `json:"force,omitempty"`
+	// Force reinstalls over an existing install (wire: "force"; always
+	// sent, as proto's PDK requires the field).
+	Force bool `json:"force"`
 }
 
 // NativeInstallOutput is the output of native_install.
@@ -354,7 +453,7 @@ type RunHook struct {
 
 // RunHookResult is the output of pre_run.
 type RunHookResult struct {
-	// Args replaces the arguments when set (wire: "args").
+	// Args are appended to the user's arguments (wire: "args").
 	Args []string `json:"args,omitempty"`
 	// Env adds environment variables (wire: "env").
 	Env map[string]string `json:"env,omitempty"`

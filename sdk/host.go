@@ -235,11 +235,21 @@ func decodeHostEnvironment(raw string) HostEnv {
 }
 
 // decodeVirtualPaths reads the virtual_paths configuration: a JSON object
-// mapping virtual mount points to host directories. proto's hosts send it
-// the other way round (host directory to mount point); the orientation is
-// recognised by which side names tote's mount points.
+// mapping virtual mount points to host directories, or proto ≥ 0.60's
+// array of [host, guest] pairs. An object the other way round (host
+// directory to mount point) is recognised by which side names tote's mount
+// points.
 func decodeVirtualPaths(raw string) map[string]string {
 	m := map[string]string{}
+	var pairs [][2]string
+	if raw != "" && json.Unmarshal([]byte(raw), &pairs) == nil {
+		for _, p := range pairs {
+			if _, seen := m[p[1]]; !seen && p[1] != "" {
+				m[p[1]] = p[0]
+			}
+		}
+		return m
+	}
 	if raw == "" || json.Unmarshal([]byte(raw), &m) != nil {
 		return map[string]string{}
 	}

@@ -42,6 +42,8 @@ func TestVirtualPathsEitherOrientation(t *testing.T) {
 	for _, raw := range []string{
 		`{"/proto":"/h/.tote","/cwd":"/work"}`,
 		`{"/h/.tote":"/proto","/work":"/cwd"}`,
+		// proto ≥ 0.60: [host, guest] pairs, longest host path first.
+		`[["/work","/cwd"],["/h/.tote","/proto"]]`,
 	} {
 		if got := decodeVirtualPaths(raw); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %v", raw, got)

@@ -32,52 +32,57 @@ func TestBuiltinScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/builtins",
 		RequireExplicitExec: true,
-		Setup: func(env *testscript.Env) error {
-			root := filepath.Join(env.WorkDir, "..", "mirror-"+filepath.Base(env.WorkDir))
-			rewrites := map[string]string{}
-			for _, b := range builtinMirrors {
-				ups, err := b(root)
-				if err != nil {
-					return err
-				}
-				for k, v := range ups {
-					rewrites[k] = v
-				}
-			}
-			srv, err := mirror.Start(root)
-			if err != nil {
-				return err
-			}
-			env.Defer(func() { srv.Close() })
-			home := filepath.Join(env.WorkDir, ".tote")
-			if err := os.MkdirAll(home, 0o755); err != nil {
-				return err
-			}
-			var keys []string
-			for k := range rewrites {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			var sb strings.Builder
-			sb.WriteString("[settings.url-rewrites]\n")
-			for _, k := range keys {
-				fmt.Fprintf(&sb, "%q = %q\n", "^"+regexp.QuoteMeta(k), srv.URL+"/"+strings.TrimPrefix(rewrites[k], "/"))
-			}
-			if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(sb.String()), 0o644); err != nil {
-				return err
-			}
-			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
-			env.Setenv("TOTE_HOME", home)
-			env.Setenv("HOME", env.WorkDir)
-			setGoEnv(env)
-			env.Setenv("MIRROR_URL", srv.URL)
-			env.Setenv("MIRROR_ROOT", root)
-			env.Values["mirror"] = srv
-			return nil
-		},
+		Setup:               setupBuiltinMirrors,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mirror-fault":    cmdMirrorFault,
 			"mirror-requests": cmdMirrorRequests,
 		},
 	})
+}
+
+// setupBuiltinMirrors writes every registered upstream layout under one
+// mirror root, serves it on 127.0.0.1 and writes the global .prototools
+// whose url-rewrites send tote there.
+func setupBuiltinMirrors(env *testscript.Env) error {
+	root := filepath.Join(env.WorkDir, "..", "mirror-"+filepath.Base(env.WorkDir))
+	rewrites := map[string]string{}
+	for _, b := range builtinMirrors {
+		ups, err := b(root)
+		if err != nil {
+			return err
+		}
+		for k, v := range ups {
+			rewrites[k] = v
+		}
+	}
+	srv, err := mirror.Start(root)
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { srv.Close() })
+	home := filepath.Join(env.WorkDir, ".tote")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	var keys []string
+	for k := range rewrites {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	sb.WriteString("[settings.url-rewrites]\n")
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%q = %q\n", "^"+regexp.QuoteMeta(k), srv.URL+"/"+strings.TrimPrefix(rewrites[k], "/"))
+	}
+	if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(sb.String()), 0o644); err != nil {
+		return err
+	}
+	env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+	env.Setenv("TOTE_HOME", home)
+	env.Setenv("HOME", env.WorkDir)
+	setGoEnv(env)
+	env.Setenv("MIRROR_URL", srv.URL)
+	env.Setenv("MIRROR_ROOT", root)
+	env.Values["mirror"] = srv
+	return nil
 }

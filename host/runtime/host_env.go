@@ -28,8 +28,11 @@ func (p *Plugin) getEnvVar(hc *hostCall, args []uint64) (uint64, error) {
 	p.envMu.Lock()
 	v, ok := p.env[name]
 	p.envMu.Unlock()
-	if !ok {
+	switch {
+	case !ok:
 		v = os.Getenv(name)
+	case name == "PATH" && os.Getenv("PATH") != "":
+		v = os.Getenv("PATH") + string(os.PathListSeparator) + v
 	}
 	return hc.write([]byte(v))
 }
@@ -50,6 +53,22 @@ func (p *Plugin) setEnvVar(hc *hostCall, args []uint64) (uint64, error) {
 	}
 	if name == "" || strings.ContainsAny(name, "=\x00") {
 		return 0, fmt.Errorf("invalid variable name %q", name)
+	}
+	if name == "PATH" {
+		// As in proto: PATH entries are appended to the search path (the
+		// overlay keeps them apart from tote's PATH), ':' or ';' separated,
+		// virtual ones translated to real paths.
+		var dirs []string
+		for _, d := range strings.FieldsFunc(value, func(r rune) bool { return r == ':' || r == ';' }) {
+			dirs = append(dirs, p.realOrSelf(d))
+		}
+		p.envMu.Lock()
+		if old := p.env[name]; old != "" {
+			dirs = append(strings.Split(old, string(os.PathListSeparator)), dirs...)
+		}
+		p.env[name] = strings.Join(dirs, string(os.PathListSeparator))
+		p.envMu.Unlock()
+		return 0, nil
 	}
 	p.envMu.Lock()
 	p.env[name] = value
@@ -75,6 +94,12 @@ func (p *Plugin) childEnv(extra map[string]string) []string {
 		}
 	}
 	for k, v := range p.EnvOverlay() {
+		if k == "PATH" {
+			// Appended, as set_env_var("PATH") means in proto.
+			if cur := env["PATH"]; cur != "" {
+				v = cur + string(os.PathListSeparator) + v
+			}
+		}
 		set(k, v)
 	}
 	for k, v := range extra {

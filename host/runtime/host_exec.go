@@ -19,7 +19,7 @@ import (
 // are translated to real ones; the command runs under the call's context,
 // so the call timeout also ends it.
 func (p *Plugin) execCommand(hc *hostCall, args []uint64) (uint64, error) {
-	if !p.allowExec {
+	if !p.allowExec && p.execHandler == nil {
 		return 0, deny("plugin %q may not run commands (exec is not granted)", p.id)
 	}
 	var in api.ExecCommandInput
@@ -28,6 +28,18 @@ func (p *Plugin) execCommand(hc *hostCall, args []uint64) (uint64, error) {
 	}
 	if in.Command == "" {
 		return 0, errors.New("empty command")
+	}
+	if p.execHandler != nil {
+		out, handled, err := p.execHandler(hc.ctx, in)
+		if err != nil {
+			return 0, err
+		}
+		if handled {
+			return hc.writeJSON(out)
+		}
+		if !p.allowExec {
+			return 0, deny("plugin %q may not run commands (exec is not granted)", p.id)
+		}
 	}
 	env := p.childEnv(in.Env)
 	if len(in.Paths) > 0 {
@@ -47,7 +59,7 @@ func (p *Plugin) execCommand(hc *hostCall, args []uint64) (uint64, error) {
 	if strings.Contains(command, "/") {
 		command = p.realOrSelf(command)
 		if in.SetExecutable {
-			if _, err := p.mounts.Resolve(in.Command); err != nil {
+			if err := p.checkSetExecutable(in.Command); err != nil {
 				return 0, deny("set_executable on %s: %v", in.Command, err)
 			}
 			if err := makeExecutable(command); err != nil {
@@ -117,6 +129,33 @@ func (p *Plugin) commandDir(cwd *api.VirtualPath) (string, error) {
 		return d, nil
 	}
 	return os.Getwd()
+}
+
+// checkSetExecutable allows set_executable on a file inside the plugin's
+// mounts: a virtual path, or (as proto's plugins pass real_path()) a real
+// path inside tote's own directories, the /proto and /temp mounts. Never a
+// file of the user's home or project.
+func (p *Plugin) checkSetExecutable(command string) error {
+	if _, err := p.mounts.Resolve(command); err == nil {
+		return nil
+	}
+	real, err := filepath.Abs(command)
+	if err != nil {
+		return err
+	}
+	virtual, ok := p.mounts.ToVirtual(filepath.Clean(real))
+	if !ok {
+		return fmt.Errorf("%s is outside every mount", command)
+	}
+	for _, root := range []string{api.VirtualProto, api.VirtualTemp} {
+		if virtual == root || strings.HasPrefix(virtual, root+"/") {
+			if _, err := p.mounts.Resolve(virtual); err != nil {
+				return err
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("%s is not inside tote's own directories", command)
 }
 
 func makeExecutable(path string) error {

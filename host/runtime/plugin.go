@@ -48,6 +48,8 @@ type Plugin struct {
 	allowExec   bool
 	allowEnvR   bool
 	allowEnvW   bool
+	execHandler func(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, bool, error)
+	pathsShape  PathsShape
 	softDeny    bool
 	onDenied    func(function, message string)
 	httpClient  *http.Client
@@ -68,7 +70,7 @@ type Plugin struct {
 	env   map[string]string // set_env_var overlay
 }
 
-func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string) (*Plugin, error) {
+func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape PathsShape) (*Plugin, error) {
 	cfg := r.cfg
 	p := &Plugin{
 		rt:          r,
@@ -82,6 +84,8 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string) (*Plugin
 		allowExec:   opts.AllowExec,
 		allowEnvR:   opts.AllowEnvRead == nil || *opts.AllowEnvRead,
 		allowEnvW:   opts.AllowEnvWrite,
+		execHandler: opts.ExecHandler,
+		pathsShape:  shape,
 		softDeny:    opts.SoftDeny,
 		onDenied:    opts.OnDenied,
 		httpClient:  cfg.httpClient,
@@ -116,7 +120,7 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string) (*Plugin
 	if err != nil {
 		return nil, fmt.Errorf("encode host environment: %w", err)
 	}
-	pathsJSON, err := json.Marshal(p.mounts.Map())
+	pathsJSON, err := virtualPathsJSON(p.mounts, shape)
 	if err != nil {
 		return nil, fmt.Errorf("encode virtual paths: %w", err)
 	}
@@ -146,6 +150,9 @@ func (p *Plugin) ID() string { return p.id }
 // HasFunction reports whether the plugin exports the function name.
 func (p *Plugin) HasFunction(name string) bool { return p.exportSet[name] }
 
+// PathsShape returns the shape of virtual_paths the plugin was given.
+func (p *Plugin) PathsShape() PathsShape { return p.pathsShape }
+
 // Exports returns the names of the exported functions, sorted.
 func (p *Plugin) Exports() []string { return append([]string(nil), p.exports...) }
 
@@ -158,7 +165,8 @@ func (p *Plugin) Mounts() vpath.Mounts { return append(vpath.Mounts(nil), p.moun
 // EnvOverlay returns the variables the plugin set with set_env_var. They
 // apply to the plugin's own view (get_env_var), to the commands it runs,
 // and are meant for the tool's child processes; tote's environment is
-// never changed.
+// never changed. PATH holds only the directories the plugin appended
+// (translated to real paths), joined by the OS list separator.
 func (p *Plugin) EnvOverlay() map[string]string {
 	p.envMu.Lock()
 	defer p.envMu.Unlock()

@@ -21,6 +21,7 @@ import (
 	extism "github.com/extism/go-sdk"
 	"github.com/tetratelabs/wazero"
 
+	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/vpath"
 )
 
@@ -125,6 +126,15 @@ type LoadOptions struct {
 	// of every denied host function call, soft or not (for example to log
 	// it, rate-limited).
 	OnDenied func(function, message string)
+	// ExecHandler, when set, sees every exec_command call first. It may
+	// serve the command inside the host (handled true, such as git
+	// ls-remote) or answer for a command that is not granted (a non-zero
+	// exit code naming the grant); when it returns handled false the
+	// command runs under AllowExec as usual.
+	ExecHandler func(ctx context.Context, in api.ExecCommandInput) (out api.ExecCommandOutput, handled bool, err error)
+	// PathsShape forces the shape of the virtual_paths config key; ""
+	// detects the plugin's PDK (see PathsShape).
+	PathsShape PathsShape
 }
 
 // Load reads a .wasm file and loads it; see LoadBytes.
@@ -162,11 +172,15 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	if closed {
 		return nil, loadErr("load plugin: runtime is closed")
 	}
-	imports, exports, err := moduleFunctions(wasm)
+	imports, exports, sections, err := moduleSections(wasm)
 	if err != nil {
 		return nil, loadErr("parse module: %w", err)
 	}
-	p, err := newPlugin(r, opts, imports, exports)
+	shape, evidence := opts.PathsShape, "set by the host"
+	if shape == "" {
+		shape, evidence = pdkOf(wasm, imports, sections)
+	}
+	p, err := newPlugin(r, opts, imports, exports, shape)
 	if err != nil {
 		return nil, loadErr("%w", err)
 	}
@@ -194,6 +208,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 		_ = compiled.Close(ctx)
 		return nil, loadErr("instantiate: %w", err)
 	}
+	p.logger.Debug("plugin loaded", "virtual_paths", shape, "because", evidence)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {

@@ -11,8 +11,19 @@ import (
 // imports ("module.name") and exports, from its import and export sections,
 // without compiling it.
 func moduleFunctions(wasm []byte) (imports, exports []string, err error) {
+	imports, exports, _, err = moduleSections(wasm)
+	return imports, exports, err
+}
+
+// moduleSections is moduleFunctions plus the names of the custom sections.
+// A WebAssembly component, or a module built with a pre-1.0 Extism PDK, is
+// an error that says what the file is and what to build instead.
+func moduleSections(wasm []byte) (imports, exports, customSections []string, err error) {
 	if len(wasm) < 8 || !bytes.Equal(wasm[:4], []byte("\x00asm")) {
-		return nil, nil, errors.New("not a WebAssembly module (bad magic number)")
+		return nil, nil, nil, errors.New("not a WebAssembly module (bad magic number)")
+	}
+	if err := moduleKind(wasm, nil); err != nil {
+		return nil, nil, nil, err
 	}
 	r := &wasmReader{b: wasm, off: 8}
 	for r.off < len(r.b) {
@@ -23,25 +34,30 @@ func moduleFunctions(wasm []byte) (imports, exports []string, err error) {
 		}
 		end := r.off + int(size)
 		if end > len(r.b) || end < r.off {
-			return nil, nil, fmt.Errorf("section %d at byte %d runs past the end of the module", id, r.off)
+			return nil, nil, nil, fmt.Errorf("section %d at byte %d runs past the end of the module", id, r.off)
 		}
 		switch id {
+		case 0: // custom
+			customSections = append(customSections, r.name())
 		case 2: // import
 			imports = r.imports()
 		case 7: // export
 			exports = r.exports()
 		}
 		if r.err != nil {
-			return nil, nil, fmt.Errorf("section %d: %w", id, r.err)
+			return nil, nil, nil, fmt.Errorf("section %d: %w", id, r.err)
 		}
 		r.off = end
 	}
 	if r.err != nil {
-		return nil, nil, r.err
+		return nil, nil, nil, r.err
 	}
 	sort.Strings(imports)
 	sort.Strings(exports)
-	return imports, exports, nil
+	if err := moduleKind(wasm, imports); err != nil {
+		return nil, nil, nil, err
+	}
+	return imports, exports, customSections, nil
 }
 
 type wasmReader struct {

@@ -95,6 +95,9 @@ type ToolTable struct {
 	// Config is the rest of the table, passed to the plugin as
 	// proto_tool_config. Keys aliases, env and plugin are never in it.
 	Config map[string]any
+	// Line is the 1-based line of the table's header (or first key) in
+	// its file; 0 in a merged table.
+	Line int
 }
 
 // ExtensionTable is an [extensions.<id>] table.

@@ -182,6 +182,17 @@ func (c *Config) Tool(id string) ToolTable {
 	return t
 }
 
+// ToolSource returns the file and line of the nearest [tools.<id>] table,
+// or ok false when no file has one.
+func (c *Config) ToolSource(id string) (path string, line int, ok bool) {
+	for _, f := range c.files {
+		if t, found := f.Tools[id]; found {
+			return f.Path, t.Line, true
+		}
+	}
+	return "", 0, false
+}
+
 // Env returns the merged top-level [env] table.
 func (c *Config) Env() map[string]string {
 	var env map[string]string

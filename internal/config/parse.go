@@ -216,7 +216,7 @@ func (p *parser) tools(f *File, at []string, v any) error {
 		if err != nil {
 			return err
 		}
-		var t ToolTable
+		t := ToolTable{Line: p.line(tat)}
 		for _, k := range p.keysInOrder(tat, tm) {
 			kat := sub(tat, k)
 			switch k {

@@ -50,6 +50,9 @@ type InstalledVersion struct {
 type Exe struct {
 	// Path is the absolute path of the executable (JSON: "path").
 	Path string `json:"path"`
+	// LinkPath, when set, is what bin/<name> links to instead of Path:
+	// the plugin's exe_link_path (JSON: "link_path").
+	LinkPath string `json:"link_path,omitempty"`
 	// Primary marks the tool's main executable (JSON: "primary").
 	Primary bool `json:"primary,omitempty"`
 	// NoBin skips the bin/ link (JSON: "no_bin").

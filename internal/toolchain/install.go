@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -199,10 +201,14 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	if name == "" {
 		name = urlBase(dl.DownloadURL)
 	}
-	if name == "" || name == "." || name == "/" || strings.ContainsAny(name, `/\`) {
-		return fmt.Errorf("plugin %q function %s: cannot name the download %q", id, api.FuncDownloadPrebuilt, dl.DownloadURL)
+	// A download_name may hold directories (proto creates them): it must
+	// stay a relative path inside the download directory.
+	name, err := downloadName(name)
+	if err != nil {
+		return fmt.Errorf("plugin %q function %s: download_name for %s: %w", id, api.FuncDownloadPrebuilt, dl.DownloadURL, err)
 	}
-	dlURL, err := m.preDownload(ctx, id, ver, dlURL, name, "archive")
+	base := path.Base(name)
+	dlURL, err = m.preDownload(ctx, id, ver, dlURL, base, "archive")
 	if err != nil {
 		return err
 	}
@@ -210,7 +216,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	check, err := m.checksumFor(ctx, t, ver, dl, name, dir)
+	check, err := m.checksumFor(ctx, t, ver, dl, base, dir)
 	if err != nil {
 		return err
 	}
@@ -223,7 +229,10 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 		}
 	}
 	limits := settings.Unpack
-	file := filepath.Join(dir, name)
+	file := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
 	result, err := m.downloader(true).Get(ctx, install.Request{
 		URL: dlURL, Headers: dl.HTTPHeaders, Dest: file, Want: want,
 		MaxSize: unpackLimit(limits.MaxSize, install.DefaultMaxUnpackSize), MaxSizeSetting: "settings.unpack.max-size",
@@ -250,12 +259,17 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 			return err
 		}
 	} else if err := install.Unpack(ctx, file, staging, install.UnpackOptions{
-		Prefix: dl.ArchivePrefix, Name: name, MaxSize: limits.MaxSize, MaxEntries: limits.MaxEntries,
+		Prefix: dl.ArchivePrefix, Name: base, MaxSize: limits.MaxSize, MaxEntries: limits.MaxEntries,
 	}); err != nil {
 		return fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
-	m.linkBareBinary(staging, name, id)
+	m.linkBareBinary(staging, base, id)
 	os.RemoveAll(dir)
+	if dl.PostScript != "" {
+		if err := m.runPostScript(ctx, t, ver, staging, dl); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -265,6 +279,57 @@ func unpackLimit(v, def int64) int64 {
 		return v
 	}
 	return def
+}
+
+// downloadName checks a plugin's download_name: a relative, slash-separated
+// path with no "." or ".." components, no backslash, colon or control
+// character, at most 255 bytes; it returns it cleaned.
+func downloadName(name string) (string, error) {
+	switch {
+	case name == "" || len(name) > 255:
+		return "", fmt.Errorf("%q is empty or longer than 255 bytes", name)
+	case strings.HasPrefix(name, "/"):
+		return "", fmt.Errorf("%q is an absolute path", name)
+	case strings.ContainsAny(name, `\:`):
+		return "", fmt.Errorf("%q holds a backslash or a colon", name)
+	case strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
+		return "", fmt.Errorf("%q holds a control character", name)
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || part == "." || part == ".." {
+			return "", fmt.Errorf("%q has an empty, \".\" or \"..\" component", name)
+		}
+	}
+	return name, nil
+}
+
+// runPostScript runs download_prebuilt's post_script, a file of the
+// unpacked tool, from the install directory, as proto does. It runs a
+// program chosen by the plugin, so it needs the exec grant.
+func (m *Manager) runPostScript(ctx context.Context, t *Tool, ver, staging string, dl api.DownloadPrebuiltOutput) error {
+	id := t.ID
+	rel, err := downloadName(dl.PostScript)
+	if err != nil {
+		return fmt.Errorf("plugin %q function %s: post_script: %w", id, api.FuncDownloadPrebuilt, err)
+	}
+	if !granted(t.Table, "exec") {
+		return &hintErr{
+			err:  fmt.Errorf("install %s %s: the plugin asks to run the post-install script %s, and exec is not granted to it", id, ver, rel),
+			hint: m.execGrantHint(id),
+		}
+	}
+	script := filepath.Join(staging, filepath.FromSlash(rel))
+	fi, err := os.Stat(script)
+	if err != nil || !fi.Mode().IsRegular() {
+		return fmt.Errorf("install %s %s: post-install script %s is not a file in the unpacked tool", id, ver, rel)
+	}
+	cmd := exec.CommandContext(ctx, script, dl.PostScriptArgs...)
+	cmd.Dir = staging
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("install %s %s: post-install script %s: %w", id, ver, rel, err)
+	}
+	return nil
 }
 
 // downloadDir is where the download of one tool version is kept until it
@@ -427,35 +492,85 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 		return clean, nil
 	}
 	rec.Exes = map[string]store.Exe{}
-	for name, e := range out.Exes {
-		if name == "" || strings.ContainsAny(name, `/\`) {
-			return fmt.Errorf("plugin %q function %s: invalid executable name %q", id, api.FuncLocateExecutables, name)
-		}
-		exePath := e.ExePath
-		if exePath == "" {
-			exePath = name
-		}
-		r, err := rel(exePath)
+	// check finds an executable in the unpacked tool and makes it
+	// executable: always for one run directly, on update_perms otherwise.
+	check := func(name, p string, e api.ExecutableConfig) (string, error) {
+		r, err := rel(p)
 		if err != nil {
-			return err
+			return "", err
 		}
-		if e.ParentExeName == "" || e.ExePath != "" {
-			fi, err := os.Stat(filepath.Join(staging, r))
-			if err != nil {
-				return fmt.Errorf("plugin %q function %s: executable %q at %s was not found in the unpacked tool: %w", id, api.FuncLocateExecutables, name, filepath.ToSlash(r), err)
-			}
-			if e.ParentExeName == "" && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 {
-				os.Chmod(filepath.Join(staging, r), fi.Mode()|0o755)
-			}
+		fi, err := os.Stat(filepath.Join(staging, r))
+		if err != nil {
+			return "", fmt.Errorf("plugin %q function %s: executable %q at %s was not found in the unpacked tool: %w", id, api.FuncLocateExecutables, name, filepath.ToSlash(r), err)
+		}
+		if (e.ParentExeName == "" || e.UpdatePerms) && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 {
+			os.Chmod(filepath.Join(staging, r), fi.Mode()|0o755)
+		}
+		return r, nil
+	}
+	names := make([]string, 0, len(out.Exes))
+	for name := range out.Exes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var pathless []string
+	for _, name := range names {
+		e := out.Exes[name]
+		if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+			return fmt.Errorf("plugin %q function %s: invalid executable name %q", id, api.FuncLocateExecutables, name)
 		}
 		envVars, err := m.shimEnvVars(id, final, e.ShimEnvVars)
 		if err != nil {
 			return err
 		}
 		x := store.Exe{
-			Path: filepath.Join(final, r), Primary: e.Primary, NoBin: e.NoBin, NoShim: e.NoShim,
+			Primary: e.Primary, NoBin: e.NoBin, NoShim: e.NoShim,
 			ParentExeName: e.ParentExeName, ParentExeArgs: e.ParentExeArgs,
 			ShimBeforeArgs: e.ShimBeforeArgs, ShimAfterArgs: e.ShimAfterArgs, ShimEnvVars: envVars,
+		}
+		if e.ExeLinkPath != "" {
+			r, err := check(name, e.ExeLinkPath, e)
+			if err != nil {
+				return err
+			}
+			x.LinkPath = filepath.Join(final, r)
+		}
+		switch {
+		case e.ExePath != "":
+			r, err := check(name, e.ExePath, e)
+			if err != nil {
+				return err
+			}
+			x.Path = filepath.Join(final, r)
+		case e.ParentExeName != "":
+			// Run through its parent; the path is the executable's name.
+			r, err := rel(name)
+			if err != nil {
+				return err
+			}
+			x.Path = filepath.Join(final, r)
+		default:
+			// No exe_path (as proto allows): the bin links exe_link_path and
+			// the shim runs the tool's primary executable with the shim
+			// arguments, like bunx = "bun x". Resolved once every exe is known.
+			pathless = append(pathless, name)
+		}
+		rec.Exes[name] = x
+	}
+	for _, name := range pathless {
+		x := rec.Exes[name]
+		main := primaryOf(id, rec.Exes)
+		switch {
+		case main != "" && rec.Exes[main].Path != "":
+			x.Path = rec.Exes[main].Path
+		case x.LinkPath != "":
+			x.Path = x.LinkPath
+		default:
+			return fmt.Errorf("plugin %q function %s: executable %q has neither exe_path nor exe_link_path, and the tool has no primary executable to run it with", id, api.FuncLocateExecutables, name)
+		}
+		if x.LinkPath == "" {
+			// Nothing of its own to link: a shim only, as in proto.
+			x.NoBin = true
 		}
 		rec.Exes[name] = x
 	}
@@ -499,6 +614,20 @@ func (m *Manager) shimEnvVars(id, final string, vars map[string]string) (map[str
 		out[k] = r
 	}
 	return out, nil
+}
+
+// primaryOf names the primary executable: the one marked primary, else the
+// one named like the tool.
+func primaryOf(id string, exes map[string]store.Exe) string {
+	for name, e := range exes {
+		if e.Primary && e.Path != "" {
+			return name
+		}
+	}
+	if _, ok := exes[id]; ok {
+		return id
+	}
+	return ""
 }
 
 func urlBase(raw string) string {

@@ -114,6 +114,9 @@ func (m *Manager) Link(ctx context.Context, id string) error {
 			continue
 		}
 		target := e.Path
+		if e.LinkPath != "" {
+			target = e.LinkPath
+		}
 		link := filepath.Join(m.Store.BinDir(), name)
 		if _, err := os.Lstat(link); err == nil {
 			if t, err := os.Readlink(link); err != nil || !strings.HasPrefix(t, m.Store.ToolsDir()) {

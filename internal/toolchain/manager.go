@@ -47,6 +47,9 @@ type Manager struct {
 	ShimBin string
 	// Events receives lifecycle events for extensions; nil means none.
 	Events EventBus
+	// LsRemote serves plugins' `git ls-remote` inside the host; nil runs
+	// git like any other command (under the exec grant).
+	LsRemote LsRemoter
 
 	detectEnv func() api.HostEnvironment
 	envOnce   sync.Once
@@ -87,6 +90,8 @@ type Options struct {
 	Runtime  runtime.Config
 	ShimBin  string
 	Events   EventBus
+	// LsRemote serves plugins' git ls-remote inside the host (nil: git).
+	LsRemote LsRemoter
 }
 
 // New returns a Manager. Nothing is loaded until an operation needs it.
@@ -101,7 +106,7 @@ func New(o Options) *Manager {
 	m := &Manager{
 		Config: o.Config, Store: o.Store, Cwd: absClean(o.Cwd), UserHome: o.UserHome,
 		Env: o.Env, detectEnv: o.DetectEnv, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress,
-		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin, Events: o.Events,
+		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin, Events: o.Events, LsRemote: o.LsRemote,
 		tools: map[string]*toolSlot{},
 	}
 	if m.Builtins == nil {

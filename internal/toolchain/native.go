@@ -23,16 +23,17 @@ type nativeHost struct {
 	id        string
 	config    []byte
 	allowExec bool
+	policy    *execPolicy
 }
 
 var _ pluginhost.Host = (*nativeHost)(nil)
 
-func (m *Manager) nativeHost(id string, table config.ToolTable) *nativeHost {
+func (m *Manager) nativeHost(id string, table config.ToolTable, policy *execPolicy) *nativeHost {
 	cfg, err := json.Marshal(pluginConfig(table))
 	if err != nil || len(pluginConfig(table)) == 0 {
 		cfg = []byte("{}")
 	}
-	return &nativeHost{m: m, id: id, config: cfg, allowExec: granted(table, "exec")}
+	return &nativeHost{m: m, id: id, config: cfg, allowExec: granted(table, "exec"), policy: policy}
 }
 
 func (h *nativeHost) Env() api.HostEnvironment { return h.m.HostEnv() }
@@ -80,6 +81,10 @@ func (h *nativeHost) Fetch(ctx context.Context, url string) ([]byte, error) {
 
 // Exec runs a command when [tools.<id>] permissions grants "exec".
 func (h *nativeHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+	if _, ok := parseLsRemote(in); ok && h.m.LsRemote != nil {
+		out, _, err := h.policy.serve(ctx, in)
+		return out, err
+	}
 	if !h.allowExec {
 		return api.ExecCommandOutput{}, fmt.Errorf("%s: exec_command is not granted to %s; add permissions = [\"exec\"] under [tools.%s]", api.PermissionDenied, h.id, h.id)
 	}

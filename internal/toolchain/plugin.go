@@ -168,10 +168,11 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 		return nil, err
 	}
 	table := m.Config.Tool(id)
+	policy := m.execPolicy(id, table)
 	var p Plugin
 	switch src.kind {
 	case "builtin":
-		p = &pluginhost.Native{PluginID: id, Table: m.Builtins[src.path].Table, Host: m.nativeHost(id, table)}
+		p = &pluginhost.Native{PluginID: id, Table: m.Builtins[src.path].Table, Host: m.nativeHost(id, table, policy)}
 	case sourceSchema:
 		if p, err = m.loadSchema(id, src, table); err != nil {
 			return nil, err
@@ -191,11 +192,16 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 			ToolConfig:   pluginConfig(table),
 			AllowedHosts: []string{"*"},
 			AllowExec:    granted(table, "exec"),
+			// set_env_var as proto defines it, kept in the plugin's
+			// overlay (its commands and the tool's runs see it).
+			AllowEnvWrite: true,
+			ExecHandler:   policy.serve,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("load plugin %s for %s: %w", src.label, id, err)
 		}
 	}
+	p = &policyPlugin{Plugin: p, policy: policy}
 	t := &Tool{ID: id, Plugin: p, Table: table}
 	if err := p.Call(ctx, api.FuncRegisterTool, api.RegisterToolInput{ID: id}, &t.Info); err != nil {
 		p.Close(ctx)
@@ -273,4 +279,14 @@ func granted(t config.ToolTable, capability string) bool {
 func digestOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// execGrantHint says exactly where to grant exec to a tool's plugin: the
+// line of its [tools.<id>] table when a file has one, else the table to add
+// to the nearest .prototools.
+func (m *Manager) execGrantHint(id string) string {
+	if path, line, ok := m.Config.ToolSource(id); ok {
+		return fmt.Sprintf("to allow it, add permissions = [\"exec\"] to [tools.%s] at %s:%d", id, path, line)
+	}
+	return fmt.Sprintf("to allow it, add to %s:\n  [tools.%s]\n  permissions = [\"exec\"]", config.NearestFile(m.Cwd, m.UserHome), id)
 }

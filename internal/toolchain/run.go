@@ -97,9 +97,8 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		if err := t.Plugin.Call(ctx, api.FuncPreRun, in, &out); err != nil {
 			return nil, err
 		}
-		if out.Args != nil {
-			lo.Args = out.Args
-		}
+		// proto appends pre_run's args to the user's.
+		lo.Args = append(append([]string{}, lo.Args...), out.Args...)
 		if len(out.Env) > 0 {
 			lo.Env = append(lo.Env, out.Env)
 		}

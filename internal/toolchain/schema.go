@@ -107,8 +107,9 @@ func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable
 			}
 		}
 	}
-	h := m.nativeHost(id, table)
-	if res.Schema.NeedsExec() {
+	h := m.nativeHost(id, table, m.execPolicy(id, table))
+	if res.Schema.NeedsExec() && m.LsRemote == nil {
+		// Without the host's ls-remote, git itself lists the tags.
 		h.allowExec = true
 	}
 	return &pluginhost.Native{PluginID: id, Table: schema.Table, Host: &schemaHost{nativeHost: h, schema: string(res.JSON)}}, nil
