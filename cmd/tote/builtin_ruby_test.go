@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/ruby/rubytest"
+
+func init() { builtinMirrors = append(builtinMirrors, rubytest.Mirror) }
