@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/tote-dev/tote/api"
@@ -79,6 +80,30 @@ func (h *nativeHost) Fetch(ctx context.Context, url string) ([]byte, error) {
 	return body, nil
 }
 
+var _ pluginhost.FileWriter = (*nativeHost)(nil)
+
+// WriteFile writes a file for the plugin inside its own temp directory
+// ($TOTE_HOME/temp/<id>), the one place a native built-in may write (as a
+// WASM plugin may write its /temp mount): temp file, then rename.
+func (h *nativeHost) WriteFile(ctx context.Context, path string, data []byte) error {
+	real, err := h.m.mounts.Resolve(path)
+	if err != nil {
+		return fmt.Errorf("%s: write %s: %v", api.PermissionDenied, path, err)
+	}
+	own := filepath.Join(h.m.Store.TempDir(), h.id)
+	if rel, err := filepath.Rel(own, real); err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("%s: write %s: a plugin may write only in its temp directory", api.PermissionDenied, path)
+	}
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		return err
+	}
+	tmp := real + ".part"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, real)
+}
+
 // Exec runs a command when [tools.<id>] permissions grants "exec".
 func (h *nativeHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
 	if _, ok := parseLsRemote(in); ok && h.m.LsRemote != nil {
@@ -88,7 +113,22 @@ func (h *nativeHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.Exe
 	if !h.allowExec {
 		return api.ExecCommandOutput{}, fmt.Errorf("%s: exec_command is not granted to %s; add permissions = [\"exec\"] under [tools.%s]", api.PermissionDenied, h.id, h.id)
 	}
-	cmd := exec.CommandContext(ctx, in.Command, in.Args...)
+	command := in.Command
+	if strings.HasPrefix(command, "/") {
+		if real, err := h.m.mounts.ToReal(command); err == nil {
+			command = real
+		}
+	}
+	if in.SetExecutable {
+		real, err := h.m.mounts.Resolve(in.Command)
+		if err != nil {
+			return api.ExecCommandOutput{}, fmt.Errorf("%s: set_executable on %s: %v", api.PermissionDenied, in.Command, err)
+		}
+		if fi, err := os.Stat(real); err == nil {
+			os.Chmod(real, fi.Mode()|0o111)
+		}
+	}
+	cmd := exec.CommandContext(ctx, command, in.Args...)
 	if in.Cwd != nil {
 		dir, err := h.m.real(h.id, in.Cwd.Path)
 		if err != nil {
@@ -108,6 +148,16 @@ func (h *nativeHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.Exe
 		default:
 			env = append(env, k+"="+v)
 		}
+	}
+	if len(in.Paths) > 0 {
+		var dirs []string
+		for _, d := range in.Paths {
+			if r, err := h.m.mounts.ToReal(d); err == nil {
+				d = r
+			}
+			dirs = append(dirs, d)
+		}
+		env = append(env, "PATH="+strings.Join(append(dirs, os.Getenv("PATH")), string(os.PathListSeparator)))
 	}
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer

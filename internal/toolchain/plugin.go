@@ -172,7 +172,12 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 	var p Plugin
 	switch src.kind {
 	case "builtin":
-		p = &pluginhost.Native{PluginID: id, Table: m.Builtins[src.path].Table, Host: m.nativeHost(id, table, policy)}
+		b := m.Builtins[src.path]
+		h := m.nativeHost(id, table, policy)
+		if b.Exec {
+			h.allowExec, policy.allowed = true, true
+		}
+		p = &pluginhost.Native{PluginID: id, Table: b.Table, Host: h}
 	case sourceSchema:
 		if p, err = m.loadSchema(id, src, table); err != nil {
 			return nil, err

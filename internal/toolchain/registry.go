@@ -17,6 +17,11 @@ type Builtin struct {
 	ID string
 	// Table is the core's contract functions. Required.
 	Table pluginhost.Table
+	// Exec lets the native build run commands without a permissions grant
+	// in [tools.<id>] (rust runs rustup-init and rustup): a built-in is
+	// tote's own code. The WASM build of the same core is a guest and still
+	// needs the grant.
+	Exec bool
 }
 
 // builtinIDRE is what RegisterBuiltin accepts as an id.

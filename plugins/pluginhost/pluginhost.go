@@ -49,6 +49,16 @@ type Configurer interface {
 	Config(key string) (string, bool)
 }
 
+// FileWriter is a Host that can also write a file at a virtual path the
+// plugin may write to (its temp directory, /temp/<id>). Like Configurer it
+// is optional; a core that needs it (rust writes the rustup-init it
+// downloaded and verified before running it) type-asserts its host. The
+// WASM host writes through WASI, the native host through the mounts.
+type FileWriter interface {
+	// WriteFile creates or replaces the file at path with data.
+	WriteFile(ctx context.Context, path string, data []byte) error
+}
+
 // Func is one contract function: JSON in, JSON out.
 type Func func(ctx context.Context, h Host, in []byte) ([]byte, error)
 

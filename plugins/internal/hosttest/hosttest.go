@@ -29,6 +29,8 @@ type Host struct {
 	Fetched []string
 	// Logs records "level: message" lines.
 	Logs []string
+	// Written records WriteFile calls: path → data.
+	Written map[string][]byte
 	// ExecFn runs commands; nil refuses them as permission-denied.
 	ExecFn func(api.ExecCommandInput) (api.ExecCommandOutput, error)
 }
@@ -81,4 +83,15 @@ func (h *Host) GetEnv(string) string { return "" }
 // Log records the message.
 func (h *Host) Log(level api.LogTarget, msg string) {
 	h.Logs = append(h.Logs, string(level)+": "+msg)
+}
+
+var _ pluginhost.FileWriter = (*Host)(nil)
+
+// WriteFile records the file in Written.
+func (h *Host) WriteFile(ctx context.Context, path string, data []byte) error {
+	if h.Written == nil {
+		h.Written = map[string][]byte{}
+	}
+	h.Written[path] = append([]byte(nil), data...)
+	return nil
 }

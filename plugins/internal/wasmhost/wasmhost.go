@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 
 	"github.com/extism/go-pdk"
 
@@ -23,7 +25,17 @@ type Host struct{}
 var (
 	_ pluginhost.Host       = Host{}
 	_ pluginhost.Configurer = Host{}
+	_ pluginhost.FileWriter = Host{}
 )
+
+// WriteFile writes through WASI: the host mounts only what the plugin may
+// see, read-only where it may not write.
+func (Host) WriteFile(_ context.Context, path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o755)
+}
 
 // Env returns the injected host environment.
 func (Host) Env() api.HostEnvironment { return sdk.HostEnvironment() }

@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/rust/rusttest"
+
+func init() { builtinMirrors = append(builtinMirrors, rusttest.Mirror) }
