@@ -27,6 +27,10 @@ import (
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintf(os.Stderr, "tote: error: %v\n", err)
+		var h interface{ Hint() string }
+		if errors.As(err, &h) {
+			fmt.Fprintf(os.Stderr, "tote: hint: %s\n", h.Hint())
+		}
 		os.Exit(1)
 	}
 }
@@ -85,11 +89,22 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (*fastpa
 	if det.VersionFile != "" || det.Spec == "" {
 		return nil, fastpath.ErrNeedsPlugin
 	}
-	// Plain specs (20, 1.22, 1.22.3) resolve here; ranges and aliases need
-	// the semver library, which the shim does not link: `tote run` does it.
-	ver, err := fastpath.ResolveInstalledPlain(st, target.Tool, det.Spec)
+	// A lockfile, once present, is law: the spec runs the locked version,
+	// and only if its install recorded the locked checksum.
+	locked, err := fastpath.FindLocked(cfg, cwd, st.Home, target.Tool, det.Spec)
 	if err != nil {
 		return nil, err
+	}
+	var ver string
+	if locked != nil {
+		ver = locked.Version
+	} else {
+		// Plain specs (20, 1.22, 1.22.3) resolve here; ranges and aliases
+		// need the semver library, which the shim does not link: `tote
+		// run` does it.
+		if ver, err = fastpath.ResolveInstalledPlain(st, target.Tool, det.Spec); err != nil {
+			return nil, err
+		}
 	}
 	table := cfg.Tool(target.Tool)
 	opts := fastpath.Options{Exe: target.Exe, Args: os.Args[1:]}
@@ -99,7 +114,13 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (*fastpa
 	if len(table.Env) > 0 {
 		opts.Env = append(opts.Env, table.Env)
 	}
-	return fastpath.NewPlan(st, target.Tool, ver, opts)
+	opts.Locked = locked
+	plan, err := fastpath.NewPlan(st, target.Tool, ver, opts)
+	if locked != nil && errors.Is(err, fastpath.ErrNotInstalled) {
+		// `tote run` installs the locked version, or says how.
+		return nil, fastpath.ErrNeedsPlugin
+	}
+	return plan, err
 }
 
 // slow hands the run to `tote run`, which may load the plugin.

@@ -4,124 +4,159 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/lockfile"
 	"github.com/tote-dev/tote/internal/toolchain"
 )
 
-type installOptions struct {
-	pin        string
-	force      bool
-	quiet      bool
-	updateLock bool
+// InstallOptions are what `tote install` was asked to do; the command only
+// parses them, and runInstall does the work through the toolchain's
+// install service.
+type InstallOptions struct {
+	// Jobs are the tools and specs named (empty: everything pinned here).
+	Jobs []toolchain.Job
+	// Pin is "", "local" or "global" (--pin).
+	Pin string
+	// Force, Quiet and UpdateLock are the flags of the same names.
+	Force, Quiet, UpdateLock bool
+	// Jobs in parallel (--jobs; 0: the default).
+	Workers int
+	// Passthrough are the arguments after --.
+	Passthrough []string
 }
 
-func newCmdInstall(f *Factory) *cobra.Command {
-	var o installOptions
+// NewCmdInstall builds `tote install`. runF, when not nil, receives the
+// parsed options instead of runInstall (tests check flag parsing with it).
+func NewCmdInstall(f *Factory, runF func(context.Context, *InstallOptions) error) *cobra.Command {
+	var o InstallOptions
 	cmd := &cobra.Command{
 		Use:     "install [TOOL [SPEC]] [-- ARGS...]",
 		Aliases: []string{"i"},
 		Short:   "Download and install tools",
 		Long: `Install a tool version, or every tool pinned for this directory.
 
-With no arguments, installs every tool pinned in the .prototools files that
-apply here, in parallel. With TOOL, installs the version pinned for it (or
+With no arguments, installs every tool pinned here — the tools tote status
+lists: .prototools pins, version files such as .nvmrc, .tool-versions
+entries and TOTE_<TOOL>_VERSION — in parallel (--jobs at a time). With
+TOOL, installs the version detected for it here (else the latest), or
 SPEC when given: a full version like 20.11.1, a partial like 20, a range
-like ^1.22, or an alias like latest or lts). An installed version that
-satisfies the spec is reused. Arguments after -- are passed to the plugin's
-install hooks.
+like '^1.22', or an alias like latest or lts. An installed version that
+satisfies the spec is reused. Arguments after -- are passed to the
+plugin's install hooks.
 
-When a .prototools.lock sits next to the nearest .prototools, a spec it
-records installs the locked version, and the download must have the locked
-checksum (and the plugin the locked digest): a difference is an error.
-New specs are added to it. --update-lock resolves afresh and rewrites the
-entries (creating the file).`,
+When a .prototools.lock sits next to the nearest .prototools, it is law: a
+spec it records installs the locked version, the download must have the
+locked checksum (and the plugin the locked digest), and an installed copy
+with another checksum is refused — a difference is an error. A plain
+install adds entries for the project's own pins that the file does not
+record yet and changes no existing entry; --update-lock resolves afresh
+and rewrites the entries (creating the file). See docs/lockfile.md.`,
 		Example: `  tote install                 # everything pinned here
   tote install node 20         # the newest node 20.x
   tote install go 1.22 --pin   # and pin it in ./.prototools`,
-		Args: cobra.MaximumNArgs(2),
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.pin != "" && o.pin != "local" && o.pin != "global" {
-				return fmt.Errorf("--pin takes local or global, not %q", o.pin)
+			if o.Pin != "" && o.Pin != "local" && o.Pin != "global" {
+				return fmt.Errorf("--pin takes local or global, not %q", o.Pin)
 			}
-			var passthrough []string
+			if o.Workers < 0 {
+				return fmt.Errorf("--jobs must be 1 or more")
+			}
 			if at := cmd.ArgsLenAtDash(); at >= 0 {
-				passthrough = args[at:]
+				o.Passthrough = args[at:]
 				args = args[:at]
 			}
-			if len(args) == 0 && o.pin != "" {
+			switch len(args) {
+			case 0:
+			case 1:
+				o.Jobs = []toolchain.Job{{Tool: args[0]}}
+			case 2:
+				o.Jobs = []toolchain.Job{{Tool: args[0], Spec: args[1]}}
+			default:
+				return &HintError{Err: fmt.Errorf("too many arguments: %q", args[2:]), Msg: "put the plugin's install arguments after --"}
+			}
+			if len(o.Jobs) == 0 && o.Pin != "" {
 				return fmt.Errorf("--pin needs a TOOL")
 			}
-			return runInstall(cmd.Context(), f, args, passthrough, o)
+			if runF != nil {
+				return runF(cmd.Context(), &o)
+			}
+			return runInstall(cmd.Context(), f, &o)
 		},
 	}
-	cmd.Flags().StringVar(&o.pin, "pin", "", "also pin the version: local (./.prototools) or global ($TOTE_HOME/.prototools)")
+	cmd.Flags().StringVar(&o.Pin, "pin", "", "also pin the version: local (./.prototools) or global ($TOTE_HOME/.prototools)")
 	cmd.Flags().Lookup("pin").NoOptDefVal = "local"
-	cmd.Flags().BoolVar(&o.force, "force", false, "reinstall even if the version is installed")
-	cmd.Flags().BoolVar(&o.quiet, "quiet", false, "print nothing but errors")
-	cmd.Flags().BoolVar(&o.updateLock, "update-lock", false, "resolve afresh and record the results in .prototools.lock (creating it)")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "reinstall even if the version is installed")
+	cmd.Flags().BoolVar(&o.Quiet, "quiet", false, "print nothing but errors")
+	cmd.Flags().BoolVar(&o.UpdateLock, "update-lock", false, "resolve afresh and record the results in .prototools.lock (creating it)")
+	cmd.Flags().IntVarP(&o.Workers, "jobs", "j", 0, fmt.Sprintf("install this many tools at once (default %d)", toolchain.DefaultWorkers))
 	return cmd
 }
 
-func runInstall(ctx context.Context, f *Factory, args, passthrough []string, o installOptions) error {
+func newCmdInstall(f *Factory) *cobra.Command { return NewCmdInstall(f, nil) }
+
+// runInstall runs the install service and reports each tool.
+func runInstall(ctx context.Context, f *Factory, o *InstallOptions) error {
 	m, err := f.Manager(ctx)
 	if err != nil {
 		return err
 	}
-	opts := toolchain.InstallOptions{Force: o.force, Quiet: o.quiet, Pinned: o.pin != "", PassthroughArgs: passthrough}
-	lk, err := openLock(m, o.updateLock)
+	req := toolchain.InstallRequest{
+		Jobs:       o.Jobs,
+		Options:    toolchain.InstallOptions{Force: o.Force, Quiet: o.Quiet, Pinned: o.Pin != "", PassthroughArgs: o.Passthrough},
+		UpdateLock: o.UpdateLock,
+		PinLocal:   o.Pin == "local",
+		Workers:    o.Workers,
+	}
+	outcomes, err := m.InstallTools(ctx, req)
+	if len(o.Jobs) == 0 && len(outcomes) == 0 && err == nil {
+		fmt.Fprintln(f.IO.ErrOut, "nothing to install: nothing pins a tool here (no .prototools pin, version file, .tool-versions entry or TOTE_<TOOL>_VERSION)")
+		return nil
+	}
+	if len(o.Jobs) == 1 && len(outcomes) == 1 && outcomes[0].Err != nil {
+		return outcomes[0].Err // one tool: its error is the command's
+	}
+	failed := 0
+	for _, out := range outcomes {
+		if out.Err != nil {
+			failed++
+			printToolError(f, out.Tool, out.Err)
+			continue
+		}
+		report(f, o.Quiet, out.Result)
+		if o.Pin != "" {
+			if err := pinInstalled(f, m, o, out); err != nil {
+				return err
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
-	if len(args) == 0 {
-		return installAll(ctx, f, m, opts, lk, o.updateLock)
+	if failed > 0 {
+		return &ExitError{Code: 1, Err: nil}
 	}
-	id, spec := args[0], ""
-	if len(args) > 1 {
-		spec = args[1]
+	return nil
+}
+
+// pinInstalled writes the pin of an installed tool (--pin): the spec as
+// given, or the version for a detected spec or a moving alias.
+func pinInstalled(f *Factory, m *toolchain.Manager, o *InstallOptions, out toolchain.Outcome) error {
+	pinSpec := out.Spec
+	if out.Job.Spec == "" || isAliasLike(out.Spec) {
+		pinSpec = out.Result.Version
 	}
-	if spec == "" {
-		det, err := m.Detect(ctx, id)
-		if err != nil {
-			return err
-		}
-		spec = det.Spec
+	path := filepath.Join(m.Cwd, ".prototools")
+	if o.Pin == "global" {
+		path = config.GlobalFile(f.Home)
 	}
-	if spec == "" {
-		spec = "latest"
-	}
-	res, err := installLocked(ctx, m, lk, id, spec, opts, o.updateLock)
-	if err != nil {
+	if err := config.SetPin(path, out.Tool, pinSpec); err != nil {
 		return err
 	}
-	report(f, o.quiet, res)
-	if lk != nil {
-		if err := recordLock(ctx, m, lk, id, spec, res); err != nil {
-			return err
-		}
-		if err := lk.Write(); err != nil {
-			return err
-		}
-	}
-	if o.pin != "" {
-		pinSpec := spec
-		if len(args) < 2 || isAliasLike(spec) {
-			pinSpec = res.Version
-		}
-		path := filepath.Join(m.Cwd, ".prototools")
-		if o.pin == "global" {
-			path = config.GlobalFile(f.Home)
-		}
-		if err := config.SetPin(path, id, pinSpec); err != nil {
-			return err
-		}
-		if !o.quiet {
-			fmt.Fprintf(f.IO.ErrOut, "pinned %s = %q in %s\n", id, pinSpec, path)
-		}
+	if !o.Quiet {
+		fmt.Fprintf(f.IO.ErrOut, "pinned %s = %q in %s\n", out.Tool, pinSpec, path)
 	}
 	return nil
 }
@@ -139,88 +174,6 @@ func report(f *Factory, quiet bool, res *toolchain.InstallResult) {
 		return
 	}
 	fmt.Fprintf(f.IO.ErrOut, "installed %s %s to %s\n", res.Tool, res.Version, res.Dir)
-}
-
-// installAll installs every pinned tool in parallel; every failure is
-// reported, and the command fails if any did.
-func installAll(ctx context.Context, f *Factory, m *toolchain.Manager, opts toolchain.InstallOptions, lk *lockfile.File, update bool) error {
-	ids := m.DetectedTools(ctx)
-	if len(ids) == 0 {
-		fmt.Fprintln(f.IO.ErrOut, "nothing to install: nothing pins a tool here (no .prototools pin, version file, .tool-versions entry or TOTE_<TOOL>_VERSION)")
-		return nil
-	}
-	type outcome struct {
-		res *toolchain.InstallResult
-		err error
-	}
-	results := make([]outcome, len(ids))
-	// Plugins are resolved one at a time (a plugin instance is not
-	// concurrent), downloads and unpacking run in parallel.
-	specs := make([]string, len(ids))
-	versions := make([]string, len(ids))
-	expect := make([]string, len(ids))
-	for i, id := range ids {
-		det, err := m.Detect(ctx, id)
-		if err != nil {
-			results[i].err = err
-			continue
-		}
-		specs[i] = det.Spec
-		if det.Spec == "" {
-			results[i].err = fmt.Errorf("%s: no version pinned", id)
-			continue
-		}
-		if lk != nil && !update {
-			if err := checkLockedPlugin(ctx, m, lk, id); err != nil {
-				results[i].err = err
-				continue
-			}
-			if rec, ok := lk.Tool(id, det.Spec); ok {
-				versions[i], expect[i] = rec.Version, rec.Checksum
-				continue
-			}
-		}
-		versions[i], results[i].err = m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{Remote: opts.Force || update, Refresh: update})
-	}
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		if results[i].err != nil {
-			continue
-		}
-		wg.Go(func() {
-			o := opts
-			o.ExpectChecksum, o.Spec = expect[i], specs[i]
-			results[i].res, results[i].err = m.InstallVersion(ctx, id, versions[i], o)
-			if results[i].err != nil && lk != nil {
-				results[i].err = withLockHint(results[i].err, lk)
-			}
-		})
-	}
-	wg.Wait()
-	failed := 0
-	for i, id := range ids {
-		if results[i].err != nil {
-			failed++
-			printToolError(f, id, results[i].err)
-			continue
-		}
-		report(f, opts.Quiet, results[i].res)
-		if lk != nil {
-			if err := recordLock(ctx, m, lk, id, specs[i], results[i].res); err != nil {
-				failed++
-				printToolError(f, id, err)
-			}
-		}
-	}
-	if lk != nil {
-		if err := lk.Write(); err != nil {
-			return err
-		}
-	}
-	if failed > 0 {
-		return &ExitError{Code: 1, Err: nil}
-	}
-	return nil
 }
 
 func newCmdUninstall(f *Factory) *cobra.Command {

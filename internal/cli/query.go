@@ -280,16 +280,7 @@ func yesNo(b bool) string {
 }
 
 // OutdatedJSON is one tool in the --json output of `tote outdated`.
-type OutdatedJSON struct {
-	Tool            string `json:"tool"`
-	Spec            string `json:"spec"`
-	Source          string `json:"source"`
-	Current         string `json:"current,omitempty"`
-	NewestMatching  string `json:"newest_matching,omitempty"`
-	Latest          string `json:"latest,omitempty"`
-	UpdateAvailable bool   `json:"update_available"`
-	Error           string `json:"error,omitempty"`
-}
+type OutdatedJSON = toolchain.Outdated
 
 func newCmdOutdated(f *Factory) *cobra.Command {
 	var asJSON, refresh bool
@@ -307,14 +298,13 @@ resolved.`,
 			if err != nil {
 				return err
 			}
-			rows := []OutdatedJSON{}
+			rows := m.OutdatedTools(ctx, nil, refresh, 0)
 			var failed []toolchain.Resolution
-			for _, id := range m.DetectedTools(ctx) {
-				row, err := outdated(ctx, m, id, refresh)
-				if err != nil {
-					failed = append(failed, toolchain.Resolution{Tool: id, Err: err})
+			for i, r := range rows {
+				if r.Err != nil {
+					rows[i].Error = toolMessage(r.Tool, r.Err)
+					failed = append(failed, toolchain.Resolution{Tool: r.Tool, Err: r.Err})
 				}
-				rows = append(rows, row)
 			}
 			if asJSON {
 				if err := printJSON(f.IO.Out, rows); err != nil {
@@ -344,30 +334,6 @@ resolved.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/cli.md)")
 	cmd.Flags().BoolVar(&refresh, "refresh", false, "ignore the cached version lists")
 	return cmd
-}
-
-func outdated(ctx context.Context, m *toolchain.Manager, id string, refresh bool) (OutdatedJSON, error) {
-	row := OutdatedJSON{Tool: id}
-	det, err := m.Detect(ctx, id)
-	if err != nil {
-		row.Error = toolMessage(id, err)
-		return row, err
-	}
-	row.Spec, row.Source = det.Spec, det.Source
-	if v, err := m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{}); err == nil && m.IsInstalled(id, v) {
-		row.Current = v
-	}
-	newest, err := m.Resolve(ctx, id, det.Spec, toolchain.ResolveOptions{Remote: true, Refresh: refresh})
-	if err != nil {
-		row.Error = toolMessage(id, err)
-		return row, err
-	}
-	row.NewestMatching = newest
-	if latest, err := m.Resolve(ctx, id, "latest", toolchain.ResolveOptions{Remote: true}); err == nil {
-		row.Latest = latest
-	}
-	row.UpdateAvailable = row.Current == "" || version.Compare(row.NewestMatching, row.Current) > 0
-	return row, nil
 }
 
 func dash(s string) string {

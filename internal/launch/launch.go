@@ -54,6 +54,11 @@ type (
 	ShimRegistry = fastpath.ShimRegistry
 	// ShimTarget is what one shim runs; see [fastpath.ShimTarget].
 	ShimTarget = fastpath.ShimTarget
+	// Locked is a lockfile's entry for a run; see [fastpath.Locked].
+	Locked = fastpath.Locked
+	// LockMismatchError is an installed version that does not match the
+	// lockfile; see [fastpath.LockMismatchError].
+	LockMismatchError = fastpath.LockMismatchError
 )
 
 // EnvVar returns the environment variable that overrides a tool's version;

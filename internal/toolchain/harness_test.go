@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -33,6 +35,13 @@ type env struct {
 	builtins map[string]Builtin
 	// calls counts plugin calls per "id/function".
 	calls map[string]*atomic.Int64
+	// log lists "id/function" of every plugin call, in order.
+	logMu sync.Mutex
+	log   []string
+	// hook, when set, runs at the start of every download_prebuilt.
+	hook func(id string)
+	// versions are the published versions per tool (guarded by logMu).
+	versions map[string][]string
 }
 
 // newEnv publishes versions of every tool in tools on a mirror and returns
@@ -47,6 +56,7 @@ func newEnv(t *testing.T, tools map[string][]string) *env {
 		project:  filepath.Join(root, "home", "project"),
 		builtins: map[string]Builtin{},
 		calls:    map[string]*atomic.Int64{},
+		versions: map[string][]string{},
 	}
 	pub := filepath.Join(root, "mirror")
 	for id, versions := range tools {
@@ -92,9 +102,15 @@ func (e *env) publish(root, id, v, body string) {
 }
 
 // republish replaces a published release with other bytes (a tampered or
-// re-tagged upstream).
+// re-tagged upstream), or publishes a new version.
 func (e *env) republish(id, v, body string) {
 	e.publish(e.mirror.Root, id, v, body)
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	if !slices.Contains(e.versions[id], v) {
+		e.versions[id] = append(e.versions[id], v)
+		sort.Strings(e.versions[id])
+	}
 }
 
 // writeGlobal writes $TOTE_HOME/.prototools: the url-rewrite to the mirror
@@ -139,6 +155,31 @@ func (e *env) count(id, fn string) {
 		panic("uncounted call " + k)
 	}
 	c.Add(1)
+	e.logMu.Lock()
+	e.log = append(e.log, k)
+	e.logMu.Unlock()
+}
+
+// callLog returns the calls of one tool, in order.
+func (e *env) callLog(id string) []string {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	var out []string
+	for _, k := range e.log {
+		if strings.HasPrefix(k, id+"/") {
+			out = append(out, strings.TrimPrefix(k, id+"/"))
+		}
+	}
+	return out
+}
+
+// managerIn is manager for another working directory.
+func (e *env) managerIn(dir string) *Manager {
+	e.t.Helper()
+	saved := e.project
+	e.project = dir
+	defer func() { e.project = saved }()
+	return e.manager()
 }
 
 // calls returns how often a fixture function ran.
@@ -147,11 +188,12 @@ func (e *env) callCount(id, fn string) int64 { return e.calls[id+"/"+fn].Load() 
 // table is the fixture plugin of one tool: it publishes versions, names
 // the mirror's archive and checksum file, and locates bin/<id>.
 func (e *env) table(id string, versions []string) pluginhost.Table {
-	for _, fn := range []string{api.FuncRegisterTool, api.FuncLoadVersions, api.FuncDownloadPrebuilt, api.FuncLocateExecutables} {
+	for _, fn := range []string{api.FuncRegisterTool, api.FuncLoadVersions, api.FuncDownloadPrebuilt, api.FuncLocateExecutables, api.FuncPreInstall, api.FuncPostInstall} {
 		e.calls[id+"/"+fn] = &atomic.Int64{}
 	}
 	sorted := append([]string(nil), versions...)
 	sort.Strings(sorted)
+	e.versions[id] = sorted
 	return pluginhost.Table{
 		api.FuncRegisterTool: pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
 			e.count(id, api.FuncRegisterTool)
@@ -159,10 +201,24 @@ func (e *env) table(id string, versions []string) pluginhost.Table {
 		}),
 		api.FuncLoadVersions: pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInput) (api.LoadVersionsOutput, error) {
 			e.count(id, api.FuncLoadVersions)
-			return api.LoadVersionsOutput{Versions: sorted, Latest: sorted[len(sorted)-1]}, nil
+			e.logMu.Lock()
+			defer e.logMu.Unlock()
+			vs := append([]string(nil), e.versions[id]...)
+			return api.LoadVersionsOutput{Versions: vs, Latest: vs[len(vs)-1]}, nil
+		}),
+		api.FuncPreInstall: pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.InstallHook) (struct{}, error) {
+			e.count(id, api.FuncPreInstall)
+			return struct{}{}, nil
+		}),
+		api.FuncPostInstall: pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.InstallHook) (struct{}, error) {
+			e.count(id, api.FuncPostInstall)
+			return struct{}{}, nil
 		}),
 		api.FuncDownloadPrebuilt: pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.DownloadPrebuiltInput) (api.DownloadPrebuiltOutput, error) {
 			e.count(id, api.FuncDownloadPrebuilt)
+			if e.hook != nil {
+				e.hook(id)
+			}
 			v := in.Context.Version
 			return api.DownloadPrebuiltOutput{
 				DownloadURL:   fmt.Sprintf("%s/%s/%s/%s-%s.tar.gz", fixtureBase, id, v, id, v),

@@ -32,8 +32,13 @@ type InstallOptions struct {
 	Spec string
 	// ExpectChecksum, when set ("sha256:<hex>", from a lockfile), must be
 	// the checksum of the download; anything else fails the install with a
-	// checksum mismatch naming the URL, and nothing is installed.
+	// checksum mismatch naming the URL, and nothing is installed. An
+	// installed version must have recorded it too: "already installed" with
+	// another checksum is a *launch.LockMismatchError.
 	ExpectChecksum string
+
+	// lockPath is the lockfile ExpectChecksum comes from, for messages.
+	lockPath string
 }
 
 // InstallResult says what an install did.
@@ -74,6 +79,9 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	}
 	defer unlock()
 	if !opts.Force && m.isInstalled(id, ver) {
+		if err := m.checkInstalledLocked(id, ver, opts.ExpectChecksum, opts.lockPath); err != nil {
+			return nil, err
+		}
 		res.Already = true
 		return res, nil
 	}

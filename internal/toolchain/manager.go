@@ -65,6 +65,8 @@ type Manager struct {
 	digestOnce sync.Once
 	digest     string
 
+	lock projectLock
+
 	rtOnce sync.Once
 	rt     *runtime.Runtime
 	rtErr  error

@@ -61,25 +61,44 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		}
 	}
 	table := m.Config.Tool(id)
-	ver, err := launch.ResolveInstalled(m.Store, id, spec, table.Aliases)
-	if errors.Is(err, launch.ErrNeedsPlugin) {
-		ver, err = m.Resolve(ctx, id, spec, ResolveOptions{})
+	// A lockfile, once present, is law: a spec it records runs the locked
+	// version, installed from the locked bytes.
+	locked, err := m.lockedFor(id, spec)
+	if err != nil {
+		return nil, err
+	}
+	var ver string
+	if locked != nil {
+		ver = locked.Version
+		if err := m.checkLockedPluginFor(ctx, id, locked); err != nil {
+			return nil, err
+		}
+	} else {
+		ver, err = launch.ResolveInstalled(m.Store, id, spec, table.Aliases)
+		if errors.Is(err, launch.ErrNeedsPlugin) {
+			ver, err = m.Resolve(ctx, id, spec, ResolveOptions{})
+		}
 		if err != nil {
 			return nil, err
 		}
-		if !m.isInstalled(id, ver) {
-			s := m.Config.Settings()
-			if !opts.AutoInstall && (s.AutoInstall == nil || !*s.AutoInstall) {
-				return nil, &NotInstalledError{Tool: id, Version: ver, Spec: spec, Source: source}
-			}
-			if _, err := m.InstallVersion(ctx, id, ver, InstallOptions{Quiet: true}); err != nil {
-				return nil, err
-			}
-		}
-	} else if err != nil {
-		return nil, err
 	}
-	lo := launch.Options{Exe: opts.Exe, Args: opts.Args}
+	if !m.isInstalled(id, ver) {
+		s := m.Config.Settings()
+		if !opts.AutoInstall && (s.AutoInstall == nil || !*s.AutoInstall) {
+			return nil, &NotInstalledError{Tool: id, Version: ver, Spec: spec, Source: source}
+		}
+		io := InstallOptions{Quiet: true, Spec: spec}
+		if locked != nil {
+			io.ExpectChecksum, io.lockPath = locked.Checksum, locked.Lockfile
+		}
+		if _, err := m.InstallVersion(ctx, id, ver, io); err != nil {
+			if locked != nil {
+				err = withLockHint(err, locked.Lockfile)
+			}
+			return nil, err
+		}
+	}
+	lo := launch.Options{Exe: opts.Exe, Args: opts.Args, Locked: locked}
 	if env := m.Config.Env(); len(env) > 0 {
 		lo.Env = append(lo.Env, env)
 	}

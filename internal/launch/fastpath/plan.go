@@ -44,7 +44,15 @@ type Options struct {
 	Paths []string
 	// BaseEnv is the starting environment (os.Environ() when nil).
 	BaseEnv []string
+	// Locked, when the project's lockfile records the run's spec, is the
+	// entry: the installed version must have recorded its checksum, or
+	// NewPlan fails with a *LockMismatchError.
+	Locked *Locked
 }
+
+// ErrNotInstalled is wrapped by NewPlan's error for a version that is not
+// installed.
+var ErrNotInstalled = errors.New("not installed")
 
 // NewPlan builds the process for running an installed tool version, from the
 // tool's manifest alone.
@@ -55,7 +63,10 @@ func NewPlan(st *store.Store, id, ver string, opts Options) (*Plan, error) {
 	}
 	iv, ok := m.InstalledVersions[ver]
 	if !ok {
-		return nil, fmt.Errorf("%s %s is not installed", id, ver)
+		return nil, fmt.Errorf("%s %s is %w", id, ver, ErrNotInstalled)
+	}
+	if err := checkLocked(id, ver, iv.Checksum, iv.SourceURL, opts.Locked); err != nil {
+		return nil, err
 	}
 	name := opts.Exe
 	if name == "" {

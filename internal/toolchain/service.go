@@ -1,0 +1,219 @@
+package toolchain
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/tote-dev/tote/internal/version"
+)
+
+// DefaultWorkers is how many tools InstallTools and OutdatedTools work on
+// at once when the request does not say: downloads overlap, and a machine
+// is not flooded with unpacking.
+const DefaultWorkers = 4
+
+// Job is one tool to install: Spec is the version spec, or "" for the one
+// detected for the working directory.
+type Job struct {
+	Tool, Spec string
+}
+
+// InstallRequest is one `tote install`.
+type InstallRequest struct {
+	// Jobs are the tools to install. Empty means every tool pinned here
+	// ([Manager.DetectedTools]), each at its detected spec.
+	Jobs []Job
+	// Options apply to every install (Force, Quiet, PassthroughArgs).
+	Options InstallOptions
+	// UpdateLock resolves every spec afresh and records the results in the
+	// lockfile, creating it; without it, existing entries are law.
+	UpdateLock bool
+	// PinLocal says that the specs are being pinned in the working
+	// directory's .prototools (install --pin), so they count as the
+	// project's pins for the lockfile.
+	PinLocal bool
+	// Workers bounds the tools worked on at once (0: DefaultWorkers).
+	Workers int
+}
+
+// Outcome is what happened to one Job.
+type Outcome struct {
+	Job
+	// Spec is the spec installed (the detected one when Job.Spec was "").
+	Spec string
+	// Result is the install's result when Err is nil.
+	Result *InstallResult
+	// Err is why the tool was not installed.
+	Err error
+}
+
+// InstallTools installs the requested tools in parallel, at most
+// req.Workers at a time, under the project's lockfile policy (see
+// lock.go), then writes the lockfile once. Outcomes are in the order of
+// req.Jobs (sorted by tool for a bare install). The error is for the
+// request as a whole (the lockfile cannot be read or written); each tool's
+// failure is in its Outcome, and does not stop the others.
+func (m *Manager) InstallTools(ctx context.Context, req InstallRequest) ([]Outcome, error) {
+	if _, err := m.Lockfile(); err != nil {
+		return nil, err
+	}
+	bare := len(req.Jobs) == 0
+	jobs := req.Jobs
+	if bare {
+		for _, id := range m.DetectedTools(ctx) {
+			jobs = append(jobs, Job{Tool: id})
+		}
+	}
+	out := make([]Outcome, len(jobs))
+	runPool(ctx, len(jobs), req.Workers, func(i int) {
+		out[i] = m.installJob(ctx, jobs[i], req, bare)
+	})
+	if req.UpdateLock && bare {
+		keep := map[string]map[string]bool{}
+		for _, o := range out {
+			if o.Err == nil {
+				if keep[o.Tool] == nil {
+					keep[o.Tool] = map[string]bool{}
+				}
+				keep[o.Tool][o.Spec] = true
+			}
+		}
+		m.pruneLock(keep)
+	}
+	if err := m.SaveLockfile(req.UpdateLock); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+func (m *Manager) installJob(ctx context.Context, j Job, req InstallRequest, bare bool) Outcome {
+	o := Outcome{Job: j, Spec: j.Spec}
+	det, err := m.Detect(ctx, j.Tool)
+	if err != nil && o.Spec == "" {
+		o.Err = err
+		return o
+	}
+	if o.Spec == "" {
+		o.Spec = det.Spec
+	}
+	if o.Spec == "" {
+		if bare {
+			o.Err = fmt.Errorf("%s: no version pinned", j.Tool)
+			return o
+		}
+		o.Spec = "latest"
+	}
+	o.Result, _, o.Err = m.installSpec(ctx, j.Tool, o.Spec, det, req.Options, req.UpdateLock, req.PinLocal)
+	return o
+}
+
+// pruneLock drops the lockfile's tool entries that keep does not list (a
+// bare install --update-lock rebuilds the file from the pins).
+func (m *Manager) pruneLock(keep map[string]map[string]bool) {
+	lk, err := m.Lockfile()
+	if err != nil {
+		return
+	}
+	m.lock.mu.Lock()
+	defer m.lock.mu.Unlock()
+	for id, specs := range lk.Tools {
+		for spec := range specs {
+			if !keep[id][spec] {
+				delete(specs, spec)
+			}
+		}
+		if len(specs) == 0 {
+			delete(lk.Tools, id)
+			delete(lk.Plugins, id)
+		}
+	}
+}
+
+// runPool calls fn(0) … fn(n-1), at most workers (0: DefaultWorkers) at
+// a time, and returns when every call has returned. Calls not started when
+// ctx ends are still made (each then fails fast on ctx), so every index
+// gets its outcome.
+func runPool(ctx context.Context, n, workers int, fn func(i int)) {
+	if workers <= 0 {
+		workers = DefaultWorkers
+	}
+	workers = min(workers, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// Outdated is one tool in `tote outdated` (and its --json output).
+type Outdated struct {
+	Tool   string `json:"tool"`
+	Spec   string `json:"spec"`
+	Source string `json:"source"`
+	// Current is the installed version the spec resolves to.
+	Current string `json:"current,omitempty"`
+	// NewestMatching is the newest version the spec allows.
+	NewestMatching string `json:"newest_matching,omitempty"`
+	// Latest is the newest version there is.
+	Latest          string `json:"latest,omitempty"`
+	UpdateAvailable bool   `json:"update_available"`
+	// Error is why the tool could not be checked (also in Err).
+	Error string `json:"error,omitempty"`
+	// Err is the error itself.
+	Err error `json:"-"`
+}
+
+// OutdatedTool compares the version of id installed for its spec here
+// with the newest the spec allows and the newest there is.
+func (m *Manager) OutdatedTool(ctx context.Context, id string, refresh bool) Outdated {
+	row := Outdated{Tool: id}
+	fail := func(err error) Outdated {
+		row.Err, row.Error = err, err.Error()
+		return row
+	}
+	det, err := m.Detect(ctx, id)
+	if err != nil {
+		return fail(err)
+	}
+	row.Spec, row.Source = det.Spec, det.Source
+	if det.Spec == "" {
+		return fail(fmt.Errorf("no version of %s is pinned for %s", id, m.Cwd))
+	}
+	if v, err := m.Resolve(ctx, id, det.Spec, ResolveOptions{}); err == nil && m.IsInstalled(id, v) {
+		row.Current = v
+	}
+	newest, err := m.Resolve(ctx, id, det.Spec, ResolveOptions{Remote: true, Refresh: refresh})
+	if err != nil {
+		return fail(err)
+	}
+	row.NewestMatching = newest
+	if latest, err := m.Resolve(ctx, id, "latest", ResolveOptions{Remote: true}); err == nil {
+		row.Latest = latest
+	}
+	row.UpdateAvailable = row.Current == "" || version.Compare(row.NewestMatching, row.Current) > 0
+	return row
+}
+
+// OutdatedTools runs OutdatedTool for ids (every tool pinned here when
+// empty) in parallel, at most workers at a time; rows are sorted by tool.
+func (m *Manager) OutdatedTools(ctx context.Context, ids []string, refresh bool, workers int) []Outdated {
+	if len(ids) == 0 {
+		ids = m.DetectedTools(ctx)
+	}
+	ids = append([]string(nil), ids...)
+	sort.Strings(ids)
+	rows := make([]Outdated, len(ids))
+	runPool(ctx, len(ids), workers, func(i int) { rows[i] = m.OutdatedTool(ctx, ids[i], refresh) })
+	return rows
+}
