@@ -50,6 +50,8 @@ type (
 	Plan = fastpath.Plan
 	// Options customise a Plan; see [fastpath.Options].
 	Options = fastpath.Options
+	// Parent is a resolved parent executable; see [fastpath.Parent].
+	Parent = fastpath.Parent
 	// ShimRegistry maps shim names to their targets; see [fastpath.ShimRegistry].
 	ShimRegistry = fastpath.ShimRegistry
 	// ShimTarget is what one shim runs; see [fastpath.ShimTarget].
@@ -67,8 +69,8 @@ func EnvVar(id string) string { return fastpath.EnvVar(id) }
 
 // RememberParse caches what the plugin parsed out of a version file; see
 // [fastpath.RememberParse].
-func RememberParse(st *store.Store, path, spec string) error {
-	return fastpath.RememberParse(st, path, spec)
+func RememberParse(st *store.Store, id, path, spec, checksum string) error {
+	return fastpath.RememberParse(st, id, path, spec, checksum)
 }
 
 // ReadMeta returns the cached plugin metadata of a tool, or nil if there is

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/version"
 )
@@ -184,7 +185,7 @@ func (m *Manager) parseVersionFile(ctx context.Context, id, path string) error {
 	if err != nil {
 		return fmt.Errorf("read version file: %w", err)
 	}
-	spec := ""
+	spec, sum := "", ""
 	if t.Plugin.HasFunction(api.FuncParseVersionFile) {
 		var out api.ParseVersionFileOutput
 		in := api.ParseVersionFileInput{Context: m.context(id, ""), File: baseName(path), Content: string(content), Path: m.virtual(path)}
@@ -192,6 +193,13 @@ func (m *Manager) parseVersionFile(ctx context.Context, id, path string) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		spec = out.Version
+		if out.Checksum != "" {
+			c, err := install.ParseChecksum(string(out.Checksum))
+			if err != nil || c.Algo == install.AlgoMinisign {
+				return fmt.Errorf("%s: %s plugin read the checksum %q: want sha256:<hex> or sha512:<hex>", path, id, out.Checksum)
+			}
+			sum = c.Algo + ":" + c.Value
+		}
 	} else {
 		spec = firstLine(string(content))
 	}
@@ -200,5 +208,5 @@ func (m *Manager) parseVersionFile(ctx context.Context, id, path string) error {
 			return fmt.Errorf("%s: %s plugin read %q: %w", path, id, spec, err)
 		}
 	}
-	return launch.RememberParse(m.Store, path, spec)
+	return launch.RememberParse(m.Store, id, path, spec, sum)
 }

@@ -54,6 +54,9 @@ type Detection struct {
 	// VersionFile is the path of the nearest plugin version file whose parsed
 	// result is not cached; the caller must ask the plugin.
 	VersionFile string
+	// Checksum is the checksum the version file pins for the download of
+	// Spec ("sha512:<hex>", from corepack's packageManager hash), if any.
+	Checksum string
 }
 
 // Where describes the source for people: "/p/.prototools:3",
@@ -154,14 +157,14 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 			if err != nil || fi.IsDir() {
 				continue
 			}
-			spec, ok := cachedParse(d.Store, p, fi)
+			pr, ok := cachedParse(d.Store, id, p, fi)
 			if !ok {
 				return Detection{VersionFile: p, Source: p, Kind: FromVersionFile}, true, nil
 			}
-			if spec == "" {
+			if pr.Spec == "" {
 				continue // the file pins nothing for this tool
 			}
-			return Detection{Spec: spec, Source: p, Kind: FromVersionFile}, true, nil
+			return Detection{Spec: pr.Spec, Source: p, Kind: FromVersionFile, Checksum: pr.Checksum}, true, nil
 		}
 		return Detection{}, false, nil
 	}
@@ -238,41 +241,46 @@ func ignored(path string, fragments []string) bool {
 }
 
 type parsed struct {
-	Size    int64  `json:"size"`
-	ModTime int64  `json:"mod_time_ns"`
-	Spec    string `json:"spec"`
+	Size     int64  `json:"size"`
+	ModTime  int64  `json:"mod_time_ns"`
+	Spec     string `json:"spec"`
+	Checksum string `json:"checksum,omitempty"`
 }
 
-func parsePath(st *store.Store, path string) string {
-	sum := sha256.Sum256([]byte(path))
+// parsePath is the cache file of one tool's parse of one version file:
+// files such as package.json pin several tools, each read by its own
+// plugin.
+func parsePath(st *store.Store, id, path string) string {
+	sum := sha256.Sum256([]byte(id + "\x00" + path))
 	return filepath.Join(st.CacheDir("version-files"), hex.EncodeToString(sum[:12])+".json")
 }
 
-func cachedParse(st *store.Store, path string, fi os.FileInfo) (string, bool) {
-	b, err := os.ReadFile(parsePath(st, path))
+func cachedParse(st *store.Store, id, path string, fi os.FileInfo) (parsed, bool) {
+	b, err := os.ReadFile(parsePath(st, id, path))
 	if err != nil {
-		return "", false
+		return parsed{}, false
 	}
 	var p parsed
 	if json.Unmarshal(b, &p) != nil || p.Size != fi.Size() || p.ModTime != fi.ModTime().UnixNano() {
-		return "", false
+		return parsed{}, false
 	}
-	return p.Spec, true
+	return p, true
 }
 
-// RememberParse caches what the plugin parsed out of a version file, keyed by
-// the file's path, size and modification time, so the next run needs no
-// plugin. An empty spec records that the file pins nothing.
-func RememberParse(st *store.Store, path, spec string) error {
+// RememberParse caches what tool id's plugin parsed out of a version file,
+// keyed by the tool, the file's path, size and modification time, so the next run needs no
+// plugin. An empty spec records that the file pins nothing; checksum is
+// what the file pins for the download of spec ("" for none).
+func RememberParse(st *store.Store, id, path, spec, checksum string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(parsed{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Spec: spec})
+	b, err := json.Marshal(parsed{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Spec: spec, Checksum: checksum})
 	if err != nil {
 		return err
 	}
-	p := parsePath(st, path)
+	p := parsePath(st, id, path)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
