@@ -23,6 +23,10 @@ const (
 	FuncActivateEnvironment = "activate_environment"
 	FuncSyncShellProfile    = "sync_shell_profile"
 	FuncBuildInstructions   = "build_instructions"
+	// FuncInstallGlobal and FuncUninstallGlobal install and remove a
+	// package manager's global packages (proto's contract before 0.39).
+	FuncInstallGlobal   = "install_global"
+	FuncUninstallGlobal = "uninstall_global"
 )
 
 // ToolFunctions lists every tool-plugin function in contract order.
@@ -33,6 +37,7 @@ var ToolFunctions = []string{
 	FuncNativeInstall, FuncNativeUninstall, FuncPreInstall, FuncPostInstall,
 	FuncPreRun, FuncSyncManifest, FuncPinVersion, FuncUnpinVersion,
 	FuncActivateEnvironment, FuncSyncShellProfile, FuncBuildInstructions,
+	FuncInstallGlobal, FuncUninstallGlobal,
 }
 
 // RequiredToolFunctions are the functions every tool plugin must export.

@@ -359,6 +359,11 @@ type ParseVersionFileInput struct {
 type ParseVersionFileOutput struct {
 	// Version is the spec found, or "" when the file pins nothing (wire: "version").
 	Version string `json:"version,omitempty"`
+	// Checksum is the checksum the file pins for the download of Version,
+	// such as the hash of corepack's "packageManager": "pnpm@9.1.0+sha512.<hex>"
+	// (wire: "checksum"; a tote extension that proto ignores). When tote
+	// installs Version because this file pinned it, the download must match.
+	Checksum Checksum `json:"checksum,omitempty"`
 }
 
 // UnpackArchiveInput is the input of unpack_archive.
@@ -526,4 +531,42 @@ type ActivateEnvironmentOutput struct {
 	Env map[string]string `json:"env,omitempty"`
 	// Paths are prepended to PATH (wire: "paths").
 	Paths []string `json:"paths,omitempty"`
+}
+
+// InstallGlobalInput is the input of install_global: install one global
+// package (a dependency such as "typescript" or "typescript@5") with the
+// tool's package manager into the tool's globals directory.
+type InstallGlobalInput struct {
+	Context Context `json:"context"`
+	// Dependency is the package to install, with an optional version
+	// (wire: "dependency").
+	Dependency string `json:"dependency"`
+	// GlobalsDir is the directory that receives the packages' executables,
+	// the globals bin directory (wire: "globals_dir").
+	GlobalsDir VirtualPath `json:"globals_dir"`
+}
+
+// InstallGlobalOutput is the output of install_global.
+type InstallGlobalOutput struct {
+	// Installed reports success (wire: "installed").
+	Installed bool `json:"installed"`
+	// Error explains a failure (wire: "error").
+	Error string `json:"error,omitempty"`
+}
+
+// UninstallGlobalInput is the input of uninstall_global.
+type UninstallGlobalInput struct {
+	Context Context `json:"context"`
+	// Dependency is the package to remove (wire: "dependency").
+	Dependency string `json:"dependency"`
+	// GlobalsDir is the globals bin directory (wire: "globals_dir").
+	GlobalsDir VirtualPath `json:"globals_dir"`
+}
+
+// UninstallGlobalOutput is the output of uninstall_global.
+type UninstallGlobalOutput struct {
+	// Uninstalled reports success (wire: "uninstalled").
+	Uninstalled bool `json:"uninstalled"`
+	// Error explains a failure (wire: "error").
+	Error string `json:"error,omitempty"`
 }
