@@ -107,7 +107,7 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (*fastpa
 		}
 	}
 	table := cfg.Tool(target.Tool)
-	opts := fastpath.Options{Exe: target.Exe, Args: os.Args[1:]}
+	opts := fastpath.Options{Exe: target.Exe, Args: os.Args[1:], Parent: fastpath.ParentFromPins(d)}
 	if env := cfg.Env(); len(env) > 0 {
 		opts.Env = append(opts.Env, env)
 	}

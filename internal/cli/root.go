@@ -162,6 +162,7 @@ Environment:
 		newCmdPin, newCmdUnpin, newCmdClean,
 		newCmdVersions, newCmdList, newCmdStatus, newCmdOutdated,
 		newCmdRun, newCmdWhich,
+		newCmdInstallGlobal, newCmdUninstallGlobal, newCmdListGlobal,
 	} {
 		root.AddCommand(c(f))
 	}

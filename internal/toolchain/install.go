@@ -39,6 +39,11 @@ type InstallOptions struct {
 
 	// lockPath is the lockfile ExpectChecksum comes from, for messages.
 	lockPath string
+	// PinnedChecksum, when set ("sha256:<hex>" or "sha512:<hex>"), is what
+	// the version file that chose this version pins for its download
+	// (corepack's packageManager hash), and PinnedBy names that file. The
+	// download must match it as well as the plugin's checksum.
+	PinnedChecksum, PinnedBy string
 }
 
 // InstallResult says what an install did.
@@ -132,7 +137,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 		}
 	}
 	if !done {
-		if err := m.downloadAndUnpack(ctx, t, ver, staging, &rec, opts.ExpectChecksum); err != nil {
+		if err := m.downloadAndUnpack(ctx, t, ver, staging, &rec, opts); err != nil {
 			return nil, err
 		}
 	} else if err := checkExpected(opts.ExpectChecksum, rec, ""); err != nil {
@@ -186,8 +191,10 @@ func (m *Manager) isInstalled(id, ver string) bool {
 // and unpacks it into staging. The checksum the file must have is known
 // before the download starts (the plugin's, the one in its checksum file,
 // the lockfile's), so the download is hashed once, while it arrives, and a
-// mismatch stops the install before anything is unpacked.
-func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, expect string) error {
+// mismatch stops the install before anything is unpacked. A checksum the
+// version file pins (opts.PinnedChecksum) is checked as well.
+func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, opts InstallOptions) error {
+	expect := opts.ExpectChecksum
 	id := t.ID
 	var dl api.DownloadPrebuiltOutput
 	in := api.DownloadPrebuiltInput{Context: m.context(id, ver), InstallDir: m.virtual(staging)}
@@ -259,6 +266,16 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	if check.after != nil {
 		if err := check.after(file, result); err != nil {
 			return withURL(err, dlURL)
+		}
+	}
+	if opts.PinnedChecksum != "" {
+		want, err := install.ParseChecksum(opts.PinnedChecksum)
+		if err == nil {
+			err = install.VerifyDownload(result, want)
+		}
+		if err != nil {
+			os.Remove(file)
+			return fmt.Errorf("install %s %s: %s pins the checksum of the download: %w", id, ver, opts.PinnedBy, withURL(err, dlURL))
 		}
 	}
 	if t.Plugin.HasFunction(api.FuncUnpackArchive) {

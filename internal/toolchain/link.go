@@ -84,8 +84,11 @@ func (m *Manager) Link(ctx context.Context, id string) error {
 	sort.Strings(names)
 	for _, name := range names {
 		if other, ok := reg.Shims[name]; ok && other.Tool != id {
-			m.Logger.Warn("shim name already belongs to another tool; keeping it", "shim", name, "tool", other.Tool)
-			continue
+			if m.shimRank(id, name) <= m.shimRank(other.Tool, name) {
+				m.Logger.Debug("shim name already belongs to another tool; keeping it", "shim", name, "tool", other.Tool)
+				continue
+			}
+			m.Logger.Debug("shim name taken over from another tool", "shim", name, "from", other.Tool, "to", id)
 		}
 		if err := m.writeShim(name, id, reg.Tote); err != nil {
 			return err
@@ -273,4 +276,18 @@ func removeTree(dir string) error {
 		return err
 	}
 	return os.RemoveAll(aside)
+}
+
+// shimRank orders the tools that want the same shim name: the tool named
+// after it first (the npm tool owns "npm"), then package managers (the
+// npm tool's npx over the npx that Node.js bundles), then the first that
+// took it.
+func (m *Manager) shimRank(id, name string) int {
+	if id == name {
+		return 2
+	}
+	if meta, _ := launch.ReadMeta(m.Store, id); meta != nil && api.PluginType(meta.Type).Normalize() == api.TypeDependencyManager {
+		return 1
+	}
+	return 0
 }

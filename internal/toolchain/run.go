@@ -46,13 +46,13 @@ func (e *NotInstalledError) Hint() string {
 // against installed versions without loading the plugin when it can, installs
 // when allowed, and applies [tools.<id>.env] and the plugin's pre_run.
 func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*launch.Plan, error) {
-	spec, source := opts.Spec, "the command line"
+	spec, source, pinned := opts.Spec, "the command line", ""
 	if spec == "" {
 		det, err := m.Detect(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		spec, source = det.Spec, det.Where()
+		spec, source, pinned = det.Spec, det.Where(), det.Checksum
 	}
 	if spec == "" {
 		return nil, &hintErr{
@@ -87,7 +87,7 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		if !opts.AutoInstall && (s.AutoInstall == nil || !*s.AutoInstall) {
 			return nil, &NotInstalledError{Tool: id, Version: ver, Spec: spec, Source: source}
 		}
-		io := InstallOptions{Quiet: true, Spec: spec}
+		io := InstallOptions{Quiet: true, Spec: spec, PinnedChecksum: pinned, PinnedBy: source}
 		if locked != nil {
 			io.ExpectChecksum, io.lockPath = locked.Checksum, locked.Lockfile
 		}
@@ -98,7 +98,7 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 			return nil, err
 		}
 	}
-	lo := launch.Options{Exe: opts.Exe, Args: opts.Args, Locked: locked}
+	lo := launch.Options{Exe: opts.Exe, Args: opts.Args, Locked: locked, Parent: m.parentResolver(ctx, id, opts)}
 	if env := m.Config.Env(); len(env) > 0 {
 		lo.Env = append(lo.Env, env)
 	}
@@ -180,4 +180,33 @@ func (m *Manager) LastUsed(id, ver string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// parentResolver resolves a parent executable (npm's "node") that is a
+// tool tote knows and that something pins for the directory: its version
+// is detected and resolved like `tote run <parent>` would (installing it
+// under the same auto-install rules). Nothing pinned, or a parent that is
+// no tool, leaves PATH to decide.
+func (m *Manager) parentResolver(ctx context.Context, child string, opts RunOptions) func(string) (launch.Parent, error) {
+	return func(name string) (launch.Parent, error) {
+		if name == child {
+			return launch.Parent{}, nil
+		}
+		det, err := m.Detect(ctx, name)
+		var unknown *UnknownToolError
+		if errors.As(err, &unknown) {
+			return launch.Parent{}, nil
+		}
+		if err != nil {
+			return launch.Parent{}, err
+		}
+		if det.Spec == "" {
+			return launch.Parent{}, nil
+		}
+		plan, err := m.PrepareRun(ctx, name, RunOptions{Spec: det.Spec, AutoInstall: opts.AutoInstall})
+		if err != nil {
+			return launch.Parent{}, fmt.Errorf("%s (pinned by %s): %w", name, det.Source, err)
+		}
+		return launch.Parent{Path: plan.ExePath, Tool: name, Version: plan.Version}, nil
+	}
 }

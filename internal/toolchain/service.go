@@ -95,8 +95,12 @@ func (m *Manager) installJob(ctx context.Context, j Job, req InstallRequest, bar
 		o.Err = err
 		return o
 	}
+	opts := req.Options
 	if o.Spec == "" {
 		o.Spec = det.Spec
+		// The version file that chose the version may pin its download
+		// (corepack's packageManager hash).
+		opts.PinnedChecksum, opts.PinnedBy = det.Checksum, det.Where()
 	}
 	if o.Spec == "" {
 		if bare {
@@ -105,7 +109,7 @@ func (m *Manager) installJob(ctx context.Context, j Job, req InstallRequest, bar
 		}
 		o.Spec = "latest"
 	}
-	o.Result, _, o.Err = m.installSpec(ctx, j.Tool, o.Spec, det, req.Options, req.UpdateLock, req.PinLocal)
+	o.Result, _, o.Err = m.installSpec(ctx, j.Tool, o.Spec, det, opts, req.UpdateLock, req.PinLocal)
 	return o
 }
 

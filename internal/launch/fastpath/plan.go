@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"sort"
 	"strings"
 	"syscall"
@@ -48,6 +49,21 @@ type Options struct {
 	// entry: the installed version must have recorded its checksum, or
 	// NewPlan fails with a *LockMismatchError.
 	Locked *Locked
+	// Parent finds the program a parent_exe_name names when the tool does
+	// not ship it (npm's "node"): a tool tote manages, at the version
+	// resolved for the directory. A zero Parent (and a nil func) means
+	// "not managed here": the program is looked up on PATH, skipping
+	// tote's own shims.
+	Parent func(name string) (Parent, error)
+}
+
+// Parent is a resolved parent executable.
+type Parent struct {
+	// Path is the program.
+	Path string
+	// Tool and Version name the tool it belongs to; the child gets
+	// TOTE_<TOOL>_VERSION and the program's directory first on PATH.
+	Tool, Version string
 }
 
 // ErrNotInstalled is wrapped by NewPlan's error for a version that is not
@@ -86,12 +102,17 @@ func NewPlan(st *store.Store, id, ver string, opts Options) (*Plan, error) {
 	args := append([]string{}, exe.ShimBeforeArgs...)
 	args = append(args, opts.Args...)
 	args = append(args, exe.ShimAfterArgs...)
+	var parent Parent
 	if exe.ParentExeName != "" {
-		parent, err := findParent(iv.Exes, exe.ParentExeName)
+		var err error
+		parent, err = findParent(st, iv.Exes, exe.ParentExeName, opts.Parent)
+		if errors.Is(err, ErrNeedsPlugin) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: executable %q runs through %q: %w", id, ver, name, exe.ParentExeName, err)
 		}
-		p.Path = parent
+		p.Path = parent.Path
 		args = append(append(append([]string{}, exe.ParentExeArgs...), exe.Path), args...)
 	}
 	p.Args = args
@@ -102,8 +123,9 @@ func NewPlan(st *store.Store, id, ver string, opts Options) (*Plan, error) {
 	}
 	vars := envMap(env)
 	vars[EnvVar(id)] = ver
+	vars["TOTE_HOME"] = st.Home
 	for k, v := range exe.ShimEnvVars {
-		vars[k] = v
+		vars[k] = os.Expand(v, func(name string) string { return vars[name] })
 	}
 	for _, extra := range opts.Env {
 		for k, v := range extra {
@@ -114,8 +136,17 @@ func NewPlan(st *store.Store, id, ver string, opts Options) (*Plan, error) {
 			}
 		}
 	}
+	if parent.Tool != "" {
+		vars[EnvVar(parent.Tool)] = parent.Version
+	}
 	paths := append([]string{}, opts.Paths...)
 	paths = append(paths, iv.ExesDirs...)
+	if parent.Tool != "" {
+		paths = append(paths, filepath.Dir(parent.Path))
+	}
+	if g := GlobalsBinDir(st, id); isDir(g) {
+		paths = append(paths, g)
+	}
 	if len(paths) > 0 {
 		vars["PATH"] = strings.Join(append(paths, vars["PATH"]), string(os.PathListSeparator))
 	}
@@ -144,11 +175,50 @@ func exeNames(exes map[string]store.Exe) []string {
 	return names
 }
 
-func findParent(exes map[string]store.Exe, name string) (string, error) {
+// findParent finds a parent executable: the tool's own, then the one
+// resolve finds (a managed tool), then the first on PATH that is not one
+// of tote's shims (a shim would resolve the parent again, and fail where
+// nothing pins it).
+func findParent(st *store.Store, exes map[string]store.Exe, name string, resolve func(string) (Parent, error)) (Parent, error) {
 	if e, ok := exes[name]; ok {
-		return e.Path, nil
+		return Parent{Path: e.Path}, nil
 	}
-	return exec.LookPath(name)
+	if resolve != nil {
+		p, err := resolve(name)
+		if err != nil || p.Path != "" {
+			return p, err
+		}
+	}
+	shims := filepath.Join(st.Home, "shims")
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" || filepath.Clean(dir) == shims {
+			continue
+		}
+		if p, err := exec.LookPath(filepath.Join(dir, name)); err == nil {
+			return Parent{Path: p}, nil
+		}
+	}
+	return Parent{}, fmt.Errorf("%s is not installed: pin a version of it with tote, or put it on PATH", name)
+}
+
+// GlobalsDir is where a tool's global packages live ($TOTE_HOME/tools/<id>/globals),
+// outside every version directory, so they survive version switches.
+func GlobalsDir(st *store.Store, id string) string {
+	return filepath.Join(st.ToolDir(id), "globals")
+}
+
+// GlobalsBinDir is the directory of the globals' executables, which every
+// run of the tool has on PATH.
+func GlobalsBinDir(st *store.Store, id string) string {
+	if goruntime.GOOS == "windows" {
+		return GlobalsDir(st, id)
+	}
+	return filepath.Join(GlobalsDir(st, id), "bin")
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 func envMap(env []string) map[string]string {
@@ -197,4 +267,50 @@ func TouchUsed(st *store.Store, id, ver string) {
 			f.Close()
 		}
 	}
+}
+
+// ParentFromPins resolves parent executables for the fast path: a parent
+// pinned for the directory (a .prototools pin or a version file whose
+// parse is cached) runs at the installed version it names, through its
+// primary executable. Nothing pinned means the parent is not managed
+// here (PATH decides). A pin the fast path cannot resolve (a range, an
+// uncached version file, a version not installed) is ErrNeedsPlugin.
+func ParentFromPins(d *Detector) func(name string) (Parent, error) {
+	return func(name string) (Parent, error) {
+		meta, _ := ReadMeta(d.Store, name)
+		det, err := d.Detect(name, meta)
+		if err != nil {
+			return Parent{}, err
+		}
+		if det.VersionFile != "" {
+			return Parent{}, ErrNeedsPlugin
+		}
+		if det.Spec == "" {
+			return Parent{}, nil
+		}
+		ver, err := ResolveInstalledPlain(d.Store, name, det.Spec)
+		if err != nil {
+			return Parent{}, err
+		}
+		return InstalledPrimary(d.Store, name, ver)
+	}
+}
+
+// InstalledPrimary is the primary executable of an installed version, as
+// a Parent.
+func InstalledPrimary(st *store.Store, id, ver string) (Parent, error) {
+	m, err := st.ReadManifest(id)
+	if err != nil {
+		return Parent{}, err
+	}
+	iv, ok := m.InstalledVersions[ver]
+	if !ok {
+		return Parent{}, ErrNeedsPlugin
+	}
+	name := primaryExe(id, iv.Exes)
+	e, ok := iv.Exes[name]
+	if name == "" || !ok || e.ParentExeName != "" {
+		return Parent{}, fmt.Errorf("%s %s has no primary executable to run others with", id, ver)
+	}
+	return Parent{Path: e.Path, Tool: id, Version: ver}, nil
 }
