@@ -33,6 +33,8 @@ type Host struct {
 	Written map[string][]byte
 	// ExecFn runs commands; nil refuses them as permission-denied.
 	ExecFn func(api.ExecCommandInput) (api.ExecCommandOutput, error)
+	// Vars are the environment variables GetEnv reads.
+	Vars map[string]string
 }
 
 var _ pluginhost.Host = (*Host)(nil)
@@ -77,8 +79,8 @@ func (h *Host) Exec(ctx context.Context, in api.ExecCommandInput) (api.ExecComma
 	return h.ExecFn(in)
 }
 
-// GetEnv returns "".
-func (h *Host) GetEnv(string) string { return "" }
+// GetEnv returns Vars[name].
+func (h *Host) GetEnv(name string) string { return h.Vars[name] }
 
 // Log records the message.
 func (h *Host) Log(level api.LogTarget, msg string) {

@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/nodepm/nodepmtest"
+
+func init() { builtinMirrors = append(builtinMirrors, nodepmtest.Mirror) }
