@@ -63,7 +63,7 @@ func run() error {
 }
 
 // fast resolves the run from config, caches and manifests alone.
-func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (*fastpath.Plan, error) {
+func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (_ *fastpath.Plan, err error) {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, err
@@ -72,6 +72,14 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (*fastpa
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		// One warning per untrusted file; on the slow path `tote run` says it.
+		if !errors.Is(err, fastpath.ErrNeedsPlugin) {
+			for _, u := range cfg.Untrusted() {
+				fmt.Fprintf(os.Stderr, "tote: warning: %s\n", u.Warning())
+			}
+		}
+	}()
 	// Extensions listening to pre-run or post-run need `tote run` (the
 	// cache of their subscriptions answers without loading them).
 	if extcache.MayListen(st.Home, cfg, extcache.RunEvents...) {

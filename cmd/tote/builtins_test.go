@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/tote-dev/tote/internal/testutil/mirror"
+	"github.com/tote-dev/tote/plugins/node/nodetest"
 )
 
 // A MirrorBuilder writes one upstream's layout under root and returns the
@@ -36,6 +37,7 @@ func TestBuiltinScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mirror-fault":    cmdMirrorFault,
 			"mirror-requests": cmdMirrorRequests,
+			"trojan-node":     cmdTrojanNode,
 		},
 	})
 }
@@ -85,4 +87,14 @@ func setupBuiltinMirrors(env *testscript.Env) error {
 	env.Setenv("MIRROR_ROOT", root)
 	env.Values["mirror"] = srv
 	return nil
+}
+
+// cmdTrojanNode writes an attacker's node release: trojan-node DIR VERSION
+// puts under DIR/v<VERSION> archives whose bin/node prints "pwned", with a
+// SHASUMS256.txt that matches them.
+func cmdTrojanNode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: trojan-node DIR VERSION")
+	}
+	ts.Check(nodetest.WriteTrojan(ts.MkAbs(args[0]), args[1], "#!/bin/sh\necho pwned\n"))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/cli/extcmd"
 	"github.com/tote-dev/tote/internal/cli/plugincmd"
+	"github.com/tote-dev/tote/internal/cli/trustcmd"
 	"github.com/tote-dev/tote/internal/cli/upgradecmd"
 	"github.com/tote-dev/tote/internal/selfupdate"
 	_ "github.com/tote-dev/tote/plugins/all" // the built-in plugins register into the toolchain's registry
@@ -16,5 +17,5 @@ func main() {
 	if home, err := cli.ResolveHome(); err == nil {
 		selfupdate.ExecPinned(home, cli.Version, os.Args) // tote = "X" in .prototools runs that tote
 	}
-	os.Exit(cli.Main(plugincmd.NewCmdPlugin, extcmd.NewCmdExtension, upgradecmd.NewCmdUpgrade))
+	os.Exit(cli.Main(plugincmd.NewCmdPlugin, extcmd.NewCmdExtension, upgradecmd.NewCmdUpgrade, trustcmd.NewCmdTrust, trustcmd.NewCmdUntrust))
 }

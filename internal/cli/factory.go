@@ -47,6 +47,8 @@ type Factory struct {
 	ext     *extension.Host
 	// reserved are the built-in command names (extensions may not take them).
 	reserved []string
+	// warned are the untrusted config files already warned about.
+	warned map[string]bool
 }
 
 // ResolveHome returns $TOTE_HOME, or ~/.tote.

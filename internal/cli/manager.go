@@ -29,7 +29,24 @@ func (f *Factory) loadConfig() (*config.Config, string, string, error) {
 	if err != nil {
 		return nil, "", "", err
 	}
+	f.warnUntrusted(cfg)
 	return cfg, cwd, home, nil
+}
+
+// warnUntrusted prints one warning per untrusted project file whose
+// trust-only settings were ignored, once per process however often the
+// configuration is loaded.
+func (f *Factory) warnUntrusted(cfg *config.Config) {
+	for _, u := range cfg.Untrusted() {
+		if f.warned[u.Path] {
+			continue
+		}
+		if f.warned == nil {
+			f.warned = map[string]bool{}
+		}
+		f.warned[u.Path] = true
+		fmt.Fprintf(f.IO.ErrOut, "tote: warning: %s\n", u.Warning())
+	}
 }
 
 // Manager builds the toolchain manager for the working directory. It is

@@ -128,7 +128,8 @@ Environment:
   TOTE_HOME            where tote keeps tools, shims and caches (default ~/.tote)
   TOTE_LOG             log level, like --log
   TOTE_OFFLINE=1       never use the network; use cached data and installed tools
-  TOTE_<TOOL>_VERSION  override the detected version of one tool`,
+  TOTE_<TOOL>_VERSION  override the detected version of one tool
+  TOTE_TRUSTED_PATHS   directories whose .prototools are trusted (see tote trust)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       f.Version,

@@ -62,6 +62,8 @@ func TestLimitsMergeAndEnv(t *testing.T) {
 	os.MkdirAll(proj, 0o755)
 	os.WriteFile(filepath.Join(home, FileName), []byte("[settings.http]\nconnect-timeout = \"9s\"\nresponse-timeout = \"9s\"\n[settings.unpack]\nmax-entries = 9\n"), 0o644)
 	os.WriteFile(filepath.Join(proj, FileName), []byte("[settings.http]\nconnect-timeout = \"1s\"\n"), 0o644)
+	// [settings.http] is trust-only in a project file.
+	t.Setenv("TOTE_TRUSTED_PATHS", proj)
 	c, err := Load(proj, root, home)
 	if err != nil {
 		t.Fatal(err)

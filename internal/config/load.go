@@ -13,9 +13,10 @@ import (
 // Config is the merged view of every .prototools file that applies to a
 // working directory. Nearer files win key by key.
 type Config struct {
-	files   []*File        // nearest first; the global file, if any, last
-	offline *bool          // from TOTE_OFFLINE
-	limits  limitOverrides // from TOTE_HTTP_* and TOTE_UNPACK_*
+	files     []*File        // nearest first; the global file, if any, last
+	offline   *bool          // from TOTE_OFFLINE
+	limits    limitOverrides // from TOTE_HTTP_* and TOTE_UNPACK_*
+	untrusted []Untrusted
 }
 
 // Load reads the .prototools files that apply to cwd: the one in cwd and in
@@ -27,6 +28,13 @@ type Config struct {
 // TOTE_OFFLINE overrides settings.offline: 1/true/yes/on force offline mode,
 // 0/false/no/off force online mode. TOTE_HTTP_* and TOTE_UNPACK_* override
 // the limits of [settings.http] and [settings.unpack].
+//
+// Trust: the global file and userHome/.prototools are the user's own and
+// apply whole. Any other (project) file applies its trust-only settings
+// (see [File.TrustSettings]) only when its directory was trusted with
+// `tote trust` for exactly those settings (package trust), or lies under a
+// directory listed in TOTE_TRUSTED_PATHS. Otherwise they are dropped and
+// the file is listed by [Config.Untrusted]; its pins still apply.
 func Load(cwd, userHome, toteHome string) (*Config, error) {
 	c := &Config{}
 	if v, ok := os.LookupEnv("TOTE_OFFLINE"); ok && v != "" {
@@ -48,6 +56,7 @@ func Load(cwd, userHome, toteHome string) (*Config, error) {
 		paths = append(paths, GlobalFile(toteHome))
 	}
 	seen := map[string]bool{}
+	tc := newTrustCheck(userHome, toteHome)
 	for _, p := range paths {
 		if seen[p] {
 			continue
@@ -59,6 +68,9 @@ func Load(cwd, userHome, toteHome string) (*Config, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if u, dropped := tc.apply(f); dropped {
+			c.untrusted = append(c.untrusted, u)
 		}
 		c.files = append(c.files, f)
 	}

@@ -85,6 +85,9 @@ http = { timeout = 10, proxy = "http://proxy" }
 func TestLoadMerge(t *testing.T) {
 	t.Setenv("TOTE_OFFLINE", "")
 	root, home, proj, sub, tote := layout(t)
+	// The project file's trust-only settings merge only when it is trusted
+	// (TestTrust* cover the untrusted case).
+	t.Setenv("TOTE_TRUSTED_PATHS", proj)
 	c, err := Load(sub, home, tote)
 	if err != nil {
 		t.Fatal(err)

@@ -70,10 +70,15 @@ func addRun(ctx context.Context, f *cli.Factory, id, locator string, global bool
 	if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 		return rerr
 	}
-	if err := config.SetPlugin(path, id, locator); err != nil {
+	// The user asked for this locator: a trusted (or new) project file
+	// stays trusted with it; an untrusted one stays untrusted.
+	userHome, _ := os.UserHomeDir()
+	undoTrust, err := config.KeepTrust(ctx, path, userHome, f.Home, func() error { return config.SetPlugin(path, id, locator) })
+	if err != nil {
 		return err
 	}
 	restore := func(cause error) error {
+		undoTrust()
 		if errors.Is(rerr, fs.ErrNotExist) {
 			os.Remove(path)
 		} else if werr := os.WriteFile(path, before, 0o644); werr != nil {

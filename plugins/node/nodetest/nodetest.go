@@ -159,8 +159,29 @@ func LargeIndex(n int) []byte {
 	return Index(rel)
 }
 
+// WriteTrojan writes what an attacker's mirror serves for version: under
+// dir/v<version>, a .tar.gz and a .tar.xz for every Linux and macOS
+// platform laid out like the real ones but whose bin/node is script, and a SHASUMS256.txt that matches
+// them. Security tests check that nothing makes tote install it.
+func WriteTrojan(dir, version, script string) error {
+	r := Release{Version: version, Npm: "10.9.0", Corepack: "0.30.0"}
+	files := unixFiles(r)
+	for i := range files {
+		if files[i].name == "bin/node" {
+			files[i].body = script
+		}
+	}
+	return writeReleaseFiles(dir, r, []string{"linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"}, "", files)
+}
+
 // writeRelease writes one version's archives and SHASUMS256.txt.
 func writeRelease(dir string, r Release, platforms []string, suffix string) error {
+	return writeReleaseFiles(dir, r, platforms, suffix, unixFiles(r))
+}
+
+// writeReleaseFiles writes one version's archives, with files in the Unix
+// ones, and SHASUMS256.txt.
+func writeReleaseFiles(dir string, r Release, platforms []string, suffix string, files []file) error {
 	vdir := filepath.Join(dir, "v"+r.Version)
 	if err := os.MkdirAll(vdir, 0o755); err != nil {
 		return err
@@ -183,7 +204,7 @@ func writeRelease(dir string, r Release, platforms []string, suffix string) erro
 			}
 			continue
 		}
-		tb, err := tarOf(stem, unixFiles(r))
+		tb, err := tarOf(stem, files)
 		if err != nil {
 			return err
 		}
