@@ -17,6 +17,7 @@ import (
 	_ "github.com/tote-dev/tote/plugins/rust/native"
 	_ "github.com/tote-dev/tote/plugins/terraform/native"
 	_ "github.com/tote-dev/tote/plugins/tote/native"
+	_ "github.com/tote-dev/tote/plugins/uv/native"
 	_ "github.com/tote-dev/tote/plugins/zig/native"
 
 	// Built-in extensions (opt-in through [extensions.<id>] enabled = true).

@@ -3,9 +3,9 @@ package nodepm
 import (
 	"context"
 	"path"
-	"strings"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/plugins/internal/globals"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 	"github.com/tote-dev/tote/sdk"
 )
@@ -13,7 +13,7 @@ import (
 // GlobalsDir is where tote keeps a package manager's global packages,
 // outside every version directory so that they survive version switches;
 // executables land in its bin (on Windows npm puts them at its root).
-func GlobalsDir(id string) string { return "$TOTE_HOME/tools/" + id + "/globals" }
+func GlobalsDir(id string) string { return globals.Dir(id) }
 
 // entries lists the JavaScript entry points of a version, by executable
 // name, relative to the unpacked package (what the registry's "bin" maps
@@ -97,26 +97,6 @@ func globalsEnv(k Kind, env api.HostEnvironment, dir string) map[string]string {
 	return nil
 }
 
-// ShimPath is the virtual path of a tool's shim.
-func ShimPath(id string) string { return api.VirtualProto + "/shims/" + id }
-
-// versionVar is the variable that pins a tool's version for a run
-// (TOTE_<ID>_VERSION).
-func versionVar(id string) string {
-	b := []byte("TOTE_")
-	for _, c := range []byte(id) {
-		switch {
-		case c >= 'a' && c <= 'z':
-			b = append(b, c-'a'+'A')
-		case c == '-':
-			b = append(b, '_')
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(append(b, "_VERSION"...))
-}
-
 // installGlobal installs a global package with the package manager itself
 // (npm install -g, pnpm add -g, yarn global add) into globals_dir's parent
 // prefix; it needs the exec capability.
@@ -130,8 +110,8 @@ func uninstallGlobal(ctx context.Context, h pluginhost.Host, k Kind, in api.Unin
 }
 
 func globalCmd(ctx context.Context, h pluginhost.Host, k Kind, c api.Context, dep string, globalsDir api.VirtualPath, install bool) (api.InstallGlobalOutput, error) {
-	if dep == "" || dep[0] == '-' || strings.ContainsAny(dep, " \t\n") {
-		return api.InstallGlobalOutput{}, pluginhost.Errorf("%q is not a package name", dep)
+	if err := globals.CheckName(dep); err != nil {
+		return api.InstallGlobalOutput{}, err
 	}
 	// Where the packages go is the shim's business: it sets the globals
 	// environment (see globalsEnv), so no host path is passed here.
@@ -155,22 +135,6 @@ func globalCmd(ctx context.Context, h pluginhost.Host, k Kind, c api.Context, de
 	}
 	// Through the tool's own shim, pinned to the version in the context:
 	// it runs on the node tote resolves, with the globals environment.
-	id := h.ToolID()
-	res, err := h.Exec(ctx, api.ExecCommandInput{
-		Command: ShimPath(id),
-		Args:    args,
-		Paths:   []string{globalsDir.Path},
-		Env:     map[string]string{versionVar(id): c.Version},
-	})
-	if err != nil {
-		return api.InstallGlobalOutput{}, pluginhost.Errorf("%s %s: %v", k, args[0], err)
-	}
-	if res.ExitCode != 0 {
-		msg := res.Stderr
-		if msg == "" {
-			msg = res.Stdout
-		}
-		return api.InstallGlobalOutput{Error: msg}, nil
-	}
-	return api.InstallGlobalOutput{Installed: true}, nil
+	ok, msg, err := globals.Run(ctx, h, "", c.Version, args)
+	return api.InstallGlobalOutput{Installed: ok, Error: msg}, err
 }

@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/uv/uvtest"
+
+func init() { builtinMirrors = append(builtinMirrors, uvtest.Mirror) }
