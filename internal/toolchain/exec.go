@@ -13,7 +13,7 @@ import (
 // LsRemoteRequest is a `git ls-remote` command line a plugin asked for,
 // parsed: what the host-side ls-remote must list and how to print it.
 type LsRemoteRequest struct {
-	// URL is the repository, after url-rewrites.
+	// URL is the repository as the plugin wrote it.
 	URL string
 	// Tags and Heads limit the listing to refs/tags/ and refs/heads/.
 	Tags, Heads bool
@@ -31,10 +31,12 @@ type LsRemoteRequest struct {
 	Patterns []string
 }
 
-// LsRemoter serves `git ls-remote` inside the host: it lists the refs of a
-// repository over HTTP(S) (smart or dumb protocol) with no git binary and
-// returns exactly what git would print on stdout, and its exit code.
-type LsRemoter func(ctx context.Context, req LsRemoteRequest) (stdout string, exitCode int, err error)
+// LsRemoter lists the refs of the repository at url over HTTP(S) inside the
+// host, with no git binary (smart or dumb protocol), applying url-rewrites
+// itself. tags and heads narrow the listing to refs/tags/ and refs/heads/
+// (both: both). Without either, HEAD comes first with its Target when the
+// remote says it. host/services' GitLsRemote is one.
+type LsRemoter func(ctx context.Context, url string, tags, heads bool) ([]LsRef, error)
 
 // parseLsRemote recognises a `git ls-remote` invocation in the forms proto's
 // plugins use (`git ls-remote --tags --sort version:refname URL`, with
@@ -118,18 +120,18 @@ func (m *Manager) execPolicy(id string, table config.ToolTable) *execPolicy {
 // serve is runtime.LoadOptions.ExecHandler.
 func (e *execPolicy) serve(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, bool, error) {
 	if req, ok := parseLsRemote(in); ok && e.m.LsRemote != nil {
-		req.URL = e.m.Config.Settings().RewriteURL(req.URL)
 		if e.m.Offline() {
 			return api.ExecCommandOutput{Command: in.Command, ExitCode: 128,
 				Stderr: fmt.Sprintf("fatal: unable to access '%s': tote is offline\n", req.URL)}, true, nil
 		}
-		stdout, code, err := e.m.LsRemote(ctx, req)
+		refs, err := e.m.LsRemote(ctx, req.URL, req.Tags, req.Heads)
 		if err != nil {
-			// git prints its failure on stderr and exits 128; plugins
-			// (load_git_tags) treat that as "no tags".
+			// git prints its failure on stderr and exits 128; proto's
+			// load_git_tags reads that as "no tags".
 			e.m.Logger.Warn("git ls-remote failed", "tool", e.id, "url", req.URL, "err", err)
 			return api.ExecCommandOutput{Command: in.Command, ExitCode: 128, Stderr: "fatal: " + err.Error() + "\n"}, true, nil
 		}
+		stdout, code := formatLsRemote(refs, req)
 		return api.ExecCommandOutput{Command: in.Command, ExitCode: code, Stdout: stdout}, true, nil
 	}
 	if e.allowed {

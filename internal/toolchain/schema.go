@@ -98,8 +98,9 @@ func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable
 		m.Logger.Warn(w, "tool", id)
 	}
 	// url-rewrites apply to the Git repository too (git reads a rewritten
-	// http(s) mirror of it over the dumb or smart HTTP protocol).
-	if g := res.Schema.Resolve.GitURL; g != "" {
+	// http(s) mirror of it over the dumb or smart HTTP protocol); the
+	// host's own ls-remote applies them itself.
+	if g := res.Schema.Resolve.GitURL; g != "" && m.LsRemote == nil {
 		if rw := m.Config.Settings().RewriteURL(g); rw != g {
 			res.Schema.Resolve.GitURL = rw
 			if res.JSON, err = json.Marshal(res.Schema); err != nil {
