@@ -114,13 +114,13 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (_ *fast
 			return nil, err
 		}
 	}
-	table := cfg.Tool(target.Tool)
 	opts := fastpath.Options{Exe: target.Exe, Args: os.Args[1:], Parent: fastpath.ParentFromPins(d)}
-	if env := cfg.Env(); len(env) > 0 {
-		opts.Env = append(opts.Env, env)
+	env, err := cfg.RunEnv(target.Tool)
+	if err != nil {
+		return nil, err
 	}
-	if len(table.Env) > 0 {
-		opts.Env = append(opts.Env, table.Env)
+	if len(env) > 0 {
+		opts.Env = append(opts.Env, env)
 	}
 	opts.Locked = locked
 	plan, err := fastpath.NewPlan(st, target.Tool, ver, opts)

@@ -84,6 +84,7 @@ func setupBuiltinMirrors(env *testscript.Env) error {
 	env.Setenv("HOME", env.WorkDir)
 	setGoEnv(env)
 	env.Setenv("MIRROR_URL", srv.URL)
+	env.Setenv("MIRROR_HOST", strings.TrimPrefix(srv.URL, "http://"))
 	env.Setenv("MIRROR_ROOT", root)
 	env.Values["mirror"] = srv
 	return nil

@@ -49,6 +49,8 @@ type Factory struct {
 	reserved []string
 	// warned are the untrusted config files already warned about.
 	warned map[string]bool
+	// warnedProto is set once the configuration's warnings were printed.
+	warnedProto bool
 }
 
 // ResolveHome returns $TOTE_HOME, or ~/.tote.

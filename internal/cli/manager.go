@@ -30,6 +30,12 @@ func (f *Factory) loadConfig() (*config.Config, string, string, error) {
 		return nil, "", "", err
 	}
 	f.warnUntrusted(cfg)
+	if !f.warnedProto {
+		f.warnedProto = true
+		for _, w := range cfg.Warnings() {
+			fmt.Fprintf(f.IO.ErrOut, "tote: warning: %s\n", w)
+		}
+	}
 	return cfg, cwd, home, nil
 }
 
@@ -87,9 +93,20 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 
 // httpClient is the client of every request tote makes for cfg: the
 // limits of [settings.http] and TOTE_HTTP_* (see package httpx).
+// proto's proxies, secure-proxies, root-cert and allow-invalid-certs
+// apply too (a bad certificate or proxy is reported once and the
+// environment's proxies and the system's certificates are used).
 func httpClient(cfg *config.Config) *http.Client {
-	h := cfg.Settings().HTTPLimits
-	return httpx.NewClient(httpx.FromSettings(h.ConnectTimeout, h.ResponseTimeout, h.MinBytes, h.MinWindow))
+	s := cfg.Settings()
+	h := s.HTTPLimits
+	limits := httpx.FromSettings(h.ConnectTimeout, h.ResponseTimeout, h.MinBytes, h.MinWindow)
+	p := s.Proxy
+	c, err := httpx.NewClientWith(limits, httpx.Network{Proxies: p.Proxies, SecureProxies: p.SecureProxies, RootCert: p.RootCert, AllowInvalidCerts: p.AllowInvalidCerts})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "tote: warning: %v\n", err)
+		return httpx.NewClient(limits)
+	}
+	return c
 }
 
 // printJSON writes v as indented JSON: the one path for --json output.

@@ -69,8 +69,18 @@ type File struct {
 	Tools map[string]ToolTable
 	// Extensions are the [extensions.<id>] tables.
 	Extensions map[string]ExtensionTable
-	// Env is the top-level [env] table, applied to every tool run.
+	// Env is the top-level [env] table, applied to every tool run. A value
+	// "" unsets the variable (proto's false).
 	Env map[string]string
+	// EnvFiles are the dotenv files of [env] file = "...".
+	EnvFiles []EnvFile
+	// Backends are the ids of proto's [backends.<id>] tables (not
+	// supported yet; each is reported in Warnings).
+	Backends []string
+	// ShellAliases is proto's [shell] aliases table.
+	ShellAliases map[string]string
+	// Warnings are the problems that do not stop tote, in file order.
+	Warnings []Warning
 	// Settings is the [settings] table.
 	Settings Settings
 
@@ -90,8 +100,11 @@ type Pin struct {
 type ToolTable struct {
 	// Aliases are user aliases (name → spec); they win over the plugin's.
 	Aliases map[string]string
-	// Env holds environment variables set when the tool runs.
+	// Env holds environment variables set when the tool runs ("" unsets).
 	Env map[string]string
+	// EnvFiles are the dotenv files of [tools.<id>.env] file = "...",
+	// loaded before Env.
+	EnvFiles []EnvFile
 	// Config is the rest of the table, passed to the plugin as
 	// proto_tool_config. Keys aliases, env and plugin are never in it.
 	Config map[string]any
@@ -144,6 +157,28 @@ type Settings struct {
 	HTTPLimits HTTPLimits
 	// Unpack are the [settings.unpack] limits on unpacking an archive.
 	Unpack UnpackLimits
+	// OfflineCheck is proto's [settings.offline] table: probe the network
+	// when offline is not set explicitly. nil when absent.
+	OfflineCheck *OfflineCheck
+	// PinLatest pins the version an install of "latest" resolved to, in
+	// this location; "" when unset.
+	PinLatest PinLocation
+	// AutoClean is proto's auto-clean (remove tool versions unused for a
+	// while); nil when unset. tote does not clean by itself yet: it warns.
+	AutoClean *bool
+	// Lockfile turns on the lockfile for the project (proto's lockfile);
+	// nil when unset.
+	Lockfile *bool
+	// CacheDuration is how long remote version lists are reused (proto's
+	// cache-duration, seconds); nil when unset.
+	CacheDuration *time.Duration
+	// BuiltinTools limits the built-in tool plugins (proto's builtin-tools);
+	// nil allows all.
+	BuiltinTools *BuiltinSet
+	// Build is proto's [settings.build].
+	Build BuildSettings
+	// Proxy is proto's proxy settings of [settings.http].
+	Proxy ProxySettings
 }
 
 // Rewrite is one settings.url-rewrites entry.
@@ -208,6 +243,8 @@ const (
 	// LocatorBuiltinWasm is builtin+wasm://NAME: the WASM build of a
 	// built-in, installed by `tote plugin build --builtin NAME --install`.
 	LocatorBuiltinWasm = "builtin+wasm"
+	// LocatorData is proto's data://BASE64: the plugin's .wasm bytes inline.
+	LocatorData = "data"
 )
 
 // Locator says where a plugin comes from.
@@ -231,7 +268,7 @@ type Locator struct {
 // error naming the locator, the id and where it was declared.
 func (l Locator) Supported() error {
 	switch l.Kind {
-	case LocatorFile, LocatorBuiltin, LocatorBuiltinWasm, LocatorGitHub, LocatorRegistry:
+	case LocatorFile, LocatorBuiltin, LocatorBuiltinWasm, LocatorGitHub, LocatorRegistry, LocatorData:
 		return nil
 	case LocatorHTTPS:
 		if u, err := url.Parse(l.Value); err == nil && u.Scheme == "http" && !loopback(u.Hostname()) {

@@ -69,7 +69,7 @@ func (p *parser) httpLimits(at []string, m map[string]any) (HTTPLimits, error) {
 				break
 			}
 			l.MinBytes, l.MinWindow, err = ParseThroughput(s)
-		case "retries":
+		case "retries", "retry-count": // retry-count is proto's name
 			n, ok := val.(int64)
 			if !ok || n < 0 || n > 100 {
 				err = fmt.Errorf("must be an integer from 0 to 100, not %s", describe(val))

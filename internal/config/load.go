@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the merged view of every .prototools file that applies to a
@@ -43,6 +45,8 @@ func Load(cwd, userHome, toteHome string) (*Config, error) {
 			return nil, fmt.Errorf("TOTE_OFFLINE=%q: %w", v, err)
 		}
 		c.offline = &b
+	} else if b := protoOffline(); b != nil {
+		c.offline = b
 	}
 	var err error
 	if c.limits, err = readLimitEnv(); err != nil {
@@ -308,6 +312,41 @@ func (c *Config) Settings() Settings {
 		if s.DetectStrategy == "" {
 			s.DetectStrategy = fset.DetectStrategy
 		}
+		if s.OfflineCheck == nil && fset.OfflineCheck != nil {
+			oc := *fset.OfflineCheck
+			s.OfflineCheck = &oc
+		}
+		if s.PinLatest == "" {
+			s.PinLatest = fset.PinLatest
+		}
+		if s.AutoClean == nil {
+			s.AutoClean = fset.AutoClean
+		}
+		if s.Lockfile == nil {
+			s.Lockfile = fset.Lockfile
+		}
+		if s.CacheDuration == nil {
+			s.CacheDuration = fset.CacheDuration
+		}
+		if s.BuiltinTools == nil {
+			s.BuiltinTools = fset.BuiltinTools
+		}
+		if s.Build.ExcludePackages == nil {
+			s.Build.ExcludePackages = fset.Build.ExcludePackages
+		}
+		if s.Build.InstallSystemPackages == nil {
+			s.Build.InstallSystemPackages = fset.Build.InstallSystemPackages
+		}
+		if s.Proxy.Proxies == nil {
+			s.Proxy.Proxies = fset.Proxy.Proxies
+		}
+		if s.Proxy.SecureProxies == nil {
+			s.Proxy.SecureProxies = fset.Proxy.SecureProxies
+		}
+		if s.Proxy.RootCert == "" {
+			s.Proxy.RootCert = fset.Proxy.RootCert
+		}
+		s.Proxy.AllowInvalidCerts = s.Proxy.AllowInvalidCerts || fset.Proxy.AllowInvalidCerts
 		mergeHTTPLimits(&s.HTTPLimits, fset.HTTPLimits)
 		mergeUnpackLimits(&s.Unpack, fset.Unpack)
 		for _, r := range fset.URLRewrites {
@@ -324,7 +363,37 @@ func (c *Config) Settings() Settings {
 		b := *c.offline
 		s.Offline = &b
 	}
+	s.OfflineCheck = offlineCheckEnv(s.OfflineCheck)
 	return s
+}
+
+// offlineCheckEnv applies proto's PROTO_OFFLINE_TIMEOUT (milliseconds),
+// PROTO_OFFLINE_HOSTS (comma separated) and PROTO_OFFLINE_OVERRIDE_HOSTS,
+// which win over [settings.offline] as in proto; any of them turns the
+// probe on.
+func offlineCheckEnv(c *OfflineCheck) *OfflineCheck {
+	timeout, hosts, override := os.Getenv("PROTO_OFFLINE_TIMEOUT"), os.Getenv("PROTO_OFFLINE_HOSTS"), os.Getenv("PROTO_OFFLINE_OVERRIDE_HOSTS")
+	if timeout == "" && hosts == "" && override == "" {
+		return c
+	}
+	if c == nil {
+		c = &OfflineCheck{Timeout: 750 * time.Millisecond, Source: "PROTO_OFFLINE_* variables"}
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(timeout)); err == nil && n > 0 {
+		c.Timeout = time.Duration(n) * time.Millisecond
+	}
+	if hosts != "" {
+		c.CustomHosts = nil
+		for _, h := range strings.Split(hosts, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				c.CustomHosts = append(c.CustomHosts, h)
+			}
+		}
+	}
+	if b, err := parseEnvBool(override); err == nil {
+		c.OverrideDefaultHosts = b
+	}
+	return c
 }
 
 func mergeStrings(dst, src map[string]string) map[string]string {

@@ -44,9 +44,24 @@ func Parse(path string, data []byte) (*File, error) {
 		case "settings":
 			err = p.settings(f, at, v)
 		case "env":
-			f.Env, err = p.stringTable(at, v)
+			f.Env, f.EnvFiles, err = p.envTable(at, v)
+		case "backends":
+			err = p.backends(f, at, v)
+		case "shell":
+			err = p.shell(f, at, v)
 		default:
 			s, ok := v.(string)
+			switch x := v.(type) {
+			case map[string]any:
+				return nil, p.errorf(at, "unknown table [%s] (want a version pin such as %s = \"1.2.3\", or one of the tables plugins, tools, backends, env, shell, settings, extensions)", k, quoteKey(k))
+			case []any:
+				return nil, p.errorf(at, "unknown key %s: an array is not a version pin", k)
+			case string:
+				if isBackendID(k) && strings.TrimSpace(x) != "" {
+					p.warnf(f, at, "%s = %q: backends are not supported yet; this pin is ignored", k, x)
+					continue
+				}
+			}
 			if !ok {
 				return nil, p.errorf(at, "%s: a version pin must be a string such as %s = \"1.2.3\", not %s",
 					k, quoteKey(k), typeName(v))
@@ -64,7 +79,7 @@ func Parse(path string, data []byte) (*File, error) {
 }
 
 // reservedKeys are the top-level tables; they cannot be tool ids.
-var reservedKeys = map[string]bool{"plugins": true, "tools": true, "extensions": true, "settings": true, "env": true}
+var reservedKeys = map[string]bool{"plugins": true, "tools": true, "extensions": true, "settings": true, "env": true, "backends": true, "shell": true}
 
 type parser struct {
 	path string
@@ -169,6 +184,12 @@ func (p *parser) plugins(f *File, at []string, v any) error {
 	}
 	for _, k := range p.keysInOrder(at, m) {
 		val := m[k]
+		if nested, ok := val.(map[string]any); ok && k == "backends" {
+			for _, id := range p.keysInOrder(sub(at, k), nested) {
+				p.warnf(f, sub(at, k, id), "[plugins.backends] %s: backends are not supported yet; the locator is ignored", id)
+			}
+			continue
+		}
 		if nested, ok := val.(map[string]any); ok && (k == "tools" || k == "extensions") {
 			nat := sub(at, k)
 			dst, lines := f.Plugins, f.pluginLines
@@ -216,6 +237,10 @@ func (p *parser) tools(f *File, at []string, v any) error {
 		if err != nil {
 			return err
 		}
+		if isBackendID(id) {
+			p.warnf(f, tat, "[tools.%q]: backends are not supported yet; the table is ignored", id)
+			continue
+		}
 		t := ToolTable{Line: p.line(tat)}
 		for _, k := range p.keysInOrder(tat, tm) {
 			kat := sub(tat, k)
@@ -230,7 +255,7 @@ func (p *parser) tools(f *File, at []string, v any) error {
 					}
 				}
 			case "env":
-				if t.Env, err = p.stringTable(kat, tm[k]); err != nil {
+				if t.Env, t.EnvFiles, err = p.envTable(kat, tm[k]); err != nil {
 					return err
 				}
 			case "plugin":
@@ -388,7 +413,7 @@ func (p *parser) settings(f *File, at []string, v any) error {
 		case "auto-install":
 			s.AutoInstall, err = p.boolean(kat, val)
 		case "offline":
-			s.Offline, err = p.boolean(kat, val)
+			err = p.offline(f, kat, val)
 		case "detect-strategy":
 			str, ok := val.(string)
 			switch {
@@ -404,6 +429,9 @@ func (p *parser) settings(f *File, at []string, v any) error {
 			if s.HTTP, err = p.table(kat, val); err == nil {
 				s.HTTPLimits, err = p.httpLimits(kat, s.HTTP)
 			}
+			if err == nil {
+				s.Proxy, err = p.proxySettings(f, kat, s.HTTP)
+			}
 		case "unpack":
 			s.Unpack, err = p.unpackLimits(kat, val)
 		case "url-rewrites":
@@ -417,6 +445,11 @@ func (p *parser) settings(f *File, at []string, v any) error {
 					return p.errorf(sub(kat, pat), "invalid url-rewrites pattern %q: %v", pat, rerr)
 				}
 				s.URLRewrites = append(s.URLRewrites, Rewrite{Pattern: re, Replacement: rw[pat], Source: p.source(sub(kat, pat))})
+			}
+		default:
+			var known bool
+			if known, err = p.protoSetting(f, kat, k, val); err == nil && !known {
+				p.warnf(f, kat, "unknown key settings.%s is ignored", k)
 			}
 		}
 		if err != nil {
@@ -438,6 +471,16 @@ func toAny(m map[string]string) map[string]any {
 // file:// paths; source ("path:line") is recorded in the result.
 func parseLocator(raw, id, declaringFile, source string) (Locator, error) {
 	l := Locator{Raw: raw, ID: id, DeclaredIn: source}
+	// proto's legacy forms: source:<url or path> and github:owner/repo.
+	if rest, ok := strings.CutPrefix(raw, "source:"); ok && !strings.HasPrefix(rest, "//") {
+		if strings.HasPrefix(rest, "http") {
+			raw = rest
+		} else {
+			raw = "file://" + rest
+		}
+	} else if rest, ok := strings.CutPrefix(raw, "github:"); ok && !strings.Contains(raw, "//") {
+		raw = "github://" + rest
+	}
 	scheme, rest, hasScheme := strings.Cut(raw, "://")
 	switch {
 	case hasScheme && scheme == "file":
@@ -472,6 +515,11 @@ func parseLocator(raw, id, declaringFile, source string) (Locator, error) {
 			return l, fmt.Errorf("plugin locator %q for %s has no package reference", raw, id)
 		}
 		l.Kind, l.Value = LocatorRegistry, rest
+	case hasScheme && scheme == "data":
+		if rest == "" {
+			return l, fmt.Errorf("plugin locator for %s: data:// holds no plugin", id)
+		}
+		l.Kind, l.Value = LocatorData, rest
 	case hasScheme && (scheme == "builtin" || scheme == "builtin+wasm"):
 		if rest == "" {
 			return l, fmt.Errorf("plugin locator %q for %s has no plugin name", raw, id)

@@ -181,13 +181,13 @@ func TestParseErrors(t *testing.T) {
 		want      string // "line:col: message substring"
 	}{
 		{"number pin", "go = \"1.22\"\nnode = 20\n", `2:1: node: a version pin must be a string such as node = "1.2.3", not an integer`},
-		{"table pin", "[node]\nversion = \"20\"\n", "1:2: node: a version pin must be a string"},
+		{"table pin", "[node]\nversion = \"20\"\n", "1:2: unknown table [node]"},
 		{"empty pin", "node = \"  \"\n", "1:1: node: empty version pin"},
 		{"syntax", "node = \"20\ngo = \"1\"\n", "1:"},
 		{"bad value", "node = \n", "1:8:"},
 		{"duplicate key", "node = \"20\"\n# again\nnode = \"22\"\n", "3:1: key node is already defined"},
 		{"duplicate table", "[settings]\noffline = true\n\n[settings]\n", "4:2: table settings already exists"},
-		{"settings bool", "[settings]\noffline = \"yes\"\n", "2:1: settings.offline must be true or false, not a string"},
+		{"settings bool", "[settings]\noffline = \"yes\"\n", "2:1: settings.offline must be true, false or a table"},
 		{"auto-install", "[settings]\nauto-install = 1\n", "2:1: settings.auto-install must be true or false, not an integer"},
 		{"detect strategy", "[settings]\ndetect-strategy = \"last\"\n", `2:1: settings.detect-strategy "last" is not one of first-available`},
 		{"bad regex", "[settings.url-rewrites]\n'^ok' = 'x'\n'(' = 'y'\n", `3:1: invalid url-rewrites pattern "(": error parsing regexp`},
@@ -213,7 +213,7 @@ func TestParseErrors(t *testing.T) {
 		{"timeout float", "[extensions.stats.limits]\ncall-timeout = 1.5\n", "2:1: extensions.stats.limits.call-timeout: timeout must be milliseconds or a string"},
 		{"restarts", "[extensions.stats.limits]\nmax-restarts = -1\n", "2:1: extensions.stats.limits.max-restarts must be a non-negative integer, not -1"},
 		{"unknown limit", "[extensions.stats.limits]\ncpu = 1\n", "2:1: unknown limit cpu"},
-		{"env", "[env]\nA = 1\n", "2:1: env.A must be a string, not an integer"},
+		{"env", "[env]\nA = 1\n", "2:1: env.A must be a string or a boolean, not an integer"},
 		{"invalid utf8", "node = \"\xff\"\n", "1:"},
 	}
 	for _, tt := range tests {

@@ -46,7 +46,7 @@ const DefaultTTL = 7 * 24 * time.Hour
 const MaxSize = 128 << 20
 
 // Extensions of plugin files the cache stores.
-var Extensions = []string{".wasm", ".toml", ".json", ".yaml", ".yml"}
+var Extensions = []string{".wasm", ".toml", ".json", ".jsonc", ".yaml", ".yml"}
 
 // Cache is the plugin download cache.
 type Cache struct {

@@ -57,7 +57,7 @@ func (m *Manager) DetectedTools(ctx context.Context) []string {
 	knownSet := map[string]bool{}
 	for _, id := range known {
 		knownSet[id] = true
-		if os.Getenv(launch.EnvVar(id)) != "" {
+		if os.Getenv(launch.EnvVar(id)) != "" || os.Getenv(fastpath.ProtoEnvVar(id)) != "" {
 			set[id] = true
 		}
 	}

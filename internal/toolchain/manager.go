@@ -54,6 +54,9 @@ type Manager struct {
 	detectEnv func() api.HostEnvironment
 	envOnce   sync.Once
 
+	offlineOnce sync.Once
+	offline     bool
+
 	mounts vpath.Mounts
 
 	// toolsMu guards tools. A Manager is used by several goroutines at once

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/install"
+	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/version"
 )
@@ -21,13 +24,68 @@ type ResolveOptions struct {
 	Remote bool
 }
 
-// Offline reports whether tote must not use the network.
+// Offline reports whether tote must not use the network: TOTE_OFFLINE (or
+// proto's PROTO_OFFLINE) or settings.offline = true/false say so; with
+// proto's [settings.offline] table (or PROTO_OFFLINE_* variables) and
+// neither, the network is probed once, as proto does: tote is offline when
+// none of the hosts accepts a TCP connection within the timeout.
 func (m *Manager) Offline() bool {
 	if v := os.Getenv("TOTE_OFFLINE"); v != "" && v != "0" && v != "false" {
 		return true
 	}
 	s := m.Config.Settings()
-	return s.Offline != nil && *s.Offline
+	if s.Offline != nil {
+		return *s.Offline
+	}
+	if s.OfflineCheck == nil {
+		return false
+	}
+	m.offlineOnce.Do(func() {
+		m.offline = probeOffline(s.OfflineCheck)
+		if m.offline {
+			m.Logger.Info("no host answered: working offline", "hosts", probeHosts(s.OfflineCheck), "settings", s.OfflineCheck.Source)
+		}
+	})
+	return m.offline
+}
+
+// defaultProbeHosts are tried unless override-default-hosts: public DNS
+// resolvers, reachable from most networks, and GitHub.
+var defaultProbeHosts = []string{"1.1.1.1:53", "8.8.8.8:53", "github.com:443"}
+
+func probeHosts(c *config.OfflineCheck) []string {
+	hosts := append([]string{}, c.CustomHosts...)
+	if !c.OverrideDefaultHosts {
+		hosts = append(hosts, defaultProbeHosts...)
+	}
+	return hosts
+}
+
+// probeOffline dials every host at once and reports whether none answered.
+func probeOffline(c *config.OfflineCheck) bool {
+	hosts := probeHosts(c)
+	if len(hosts) == 0 {
+		return false
+	}
+	ok := make(chan bool, len(hosts))
+	for _, h := range hosts {
+		go func(h string) {
+			if !strings.Contains(h, ":") {
+				h += ":443"
+			}
+			conn, err := net.DialTimeout("tcp", h, c.Timeout)
+			if err == nil {
+				conn.Close()
+			}
+			ok <- err == nil
+		}(h)
+	}
+	for range hosts {
+		if <-ok {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Manager) versionCache() version.Cache {

@@ -99,11 +99,12 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		}
 	}
 	lo := launch.Options{Exe: opts.Exe, Args: opts.Args, Locked: locked, Parent: m.parentResolver(ctx, id, opts)}
-	if env := m.Config.Env(); len(env) > 0 {
-		lo.Env = append(lo.Env, env)
+	env, err := m.Config.RunEnv(id)
+	if err != nil {
+		return nil, err
 	}
-	if len(table.Env) > 0 {
-		lo.Env = append(lo.Env, table.Env)
+	if len(env) > 0 {
+		lo.Env = append(lo.Env, env)
 	}
 	meta, _ := launch.ReadMeta(m.Store, id)
 	if meta.Has(api.FuncPreRun) {
@@ -127,6 +128,16 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 				return nil, err
 			}
 			lo.Paths = append(lo.Paths, r)
+		}
+		// What the plugin set with set_env_var reaches the tool, as the
+		// process environment does in proto (PATH entries appended).
+		if o, ok := t.Plugin.(interface{ EnvOverlay() map[string]string }); ok {
+			if overlay := o.EnvOverlay(); len(overlay) > 0 {
+				if p, ok := overlay["PATH"]; ok {
+					overlay["PATH"] = "${PATH}" + string(os.PathListSeparator) + p
+				}
+				lo.Env = append(lo.Env, overlay)
+			}
 		}
 	}
 	plan, err := launch.NewPlan(m.Store, id, ver, lo)

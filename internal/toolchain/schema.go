@@ -66,7 +66,7 @@ func (m *Manager) findSchemaOrRemote(ctx context.Context, loc config.Locator) (s
 		kind := "file"
 		switch e.Ext() {
 		case ".wasm":
-		case ".toml", ".json", ".yaml", ".yml":
+		case ".toml", ".json", ".jsonc", ".yaml", ".yml":
 			kind = sourceSchema
 		default:
 			return pluginSource{}, true, fmt.Errorf("plugin %s (declared in %s): %s is neither a .wasm nor a schema file", loc.Raw, loc.DeclaredIn, e.Name)

@@ -88,6 +88,12 @@ func EnvVar(id string) string {
 	return "TOTE_" + strings.ToUpper(strings.ReplaceAll(id, "-", "_")) + "_VERSION"
 }
 
+// ProtoEnvVar is proto's name of the same variable, PROTO_<ID>_VERSION,
+// read when TOTE_<ID>_VERSION is unset.
+func ProtoEnvVar(id string) string {
+	return "PROTO_" + strings.ToUpper(strings.ReplaceAll(id, "-", "_")) + "_VERSION"
+}
+
 // Detector finds the version spec of a tool for a working directory.
 type Detector struct {
 	Config   *config.Config
@@ -98,7 +104,8 @@ type Detector struct {
 	Getenv func(string) string
 }
 
-// Detect finds the spec of tool id, in order: TOTE_<ID>_VERSION; then, per
+// Detect finds the spec of tool id, in order: TOTE_<ID>_VERSION (or
+// proto's PROTO_<ID>_VERSION); then, per
 // directory from the working directory upward, the .prototools pin and the
 // plugin's version files (as the detect strategy says); then the global
 // .prototools. meta may be nil when the plugin was never loaded; then only
@@ -108,8 +115,10 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	if v := strings.TrimSpace(getenv(EnvVar(id))); v != "" {
-		return Detection{Spec: v, Source: EnvVar(id), Kind: FromEnv}, nil
+	for _, name := range [...]string{EnvVar(id), ProtoEnvVar(id)} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return Detection{Spec: v, Source: name, Kind: FromEnv}, nil
+		}
 	}
 	strategy := d.Config.Settings().DetectStrategy
 	switch strategy {

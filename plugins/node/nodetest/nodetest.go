@@ -241,12 +241,13 @@ type file struct {
 	mode             int64
 }
 
-// NodeScript is the fake node: --version and -v print v<version>; a
+// NodeScript is the fake node: --version and -v print v<version>;
+// --print-env prints its environment (sorted); a
 // JavaScript file (*.js, *.cjs, *.mjs) that exists is run with sh, with
 // FAKE_NODE_VERSION=v<version> (the entry points of nodepmtest are
 // JavaScript that also runs as sh); anything else prints the arguments.
 func NodeScript(version string) string {
-	return "#!/bin/sh\ncase \"$1\" in\n--version|-v) echo v" + version + " ;;\n" +
+	return "#!/bin/sh\ncase \"$1\" in\n--version|-v) echo v" + version + " ;;\n--print-env) env | sort ;;\n" +
 		"*.js|*.cjs|*.mjs) if [ -f \"$1\" ]; then FAKE_NODE_VERSION=v" + version + "; export FAKE_NODE_VERSION; exec sh \"$@\"; fi; echo \"node v" + version + " $*\" ;;\n" +
 		"*) echo \"node v" + version + " $*\" ;;\nesac\n"
 }

@@ -23,7 +23,7 @@ import (
 )
 
 // Extensions are the file extensions of schema plugins.
-var Extensions = []string{".toml", ".json", ".yaml", ".yml"}
+var Extensions = []string{".toml", ".json", ".jsonc", ".yaml", ".yml"}
 
 // IsSchemaFile reports whether name (a path or URL path) names a schema
 // plugin file by its extension.
@@ -74,8 +74,9 @@ func Parse(name string, data []byte) (*Result, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".toml":
 		err = toml.Unmarshal(data, &raw)
-	case ".json":
-		dec := json.NewDecoder(bytes.NewReader(data))
+	case ".json", ".jsonc":
+		// proto reads .jsonc (and .json) with comments and trailing commas.
+		dec := json.NewDecoder(bytes.NewReader(stripJSONC(data)))
 		dec.UseNumber()
 		err = dec.Decode(&raw)
 	case ".yaml", ".yml":
@@ -113,6 +114,63 @@ func Parse(name string, data []byte) (*Result, error) {
 	}
 	sort.Strings(c.warnings)
 	return &Result{Schema: &s, JSON: out, Warnings: c.warnings}, nil
+}
+
+// stripJSONC blanks // and /* */ comments and drops trailing commas before
+// a closing bracket or brace, outside strings, keeping every line in place
+// so that decoding errors still point at the right spot.
+func stripJSONC(data []byte) []byte {
+	out := make([]byte, 0, len(data))
+	inString, escaped := false, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			out = append(out, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch {
+		case c == '"':
+			inString = true
+			out = append(out, c)
+		case c == '/' && i+1 < len(data) && data[i+1] == '/':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			if i < len(data) {
+				out = append(out, '\n')
+			}
+		case c == '/' && i+1 < len(data) && data[i+1] == '*':
+			i += 2
+			for i < len(data) && !(data[i] == '*' && i+1 < len(data) && data[i+1] == '/') {
+				if data[i] == '\n' {
+					out = append(out, '\n')
+				}
+				i++
+			}
+			i++ // the '/'
+		case c == ']' || c == '}':
+			// Drop a trailing comma (and the blanks after it).
+			j := len(out) - 1
+			for j >= 0 && (out[j] == ' ' || out[j] == '\t' || out[j] == '\n' || out[j] == '\r') {
+				j--
+			}
+			if j >= 0 && out[j] == ',' {
+				out = append(out[:j], out[j+1:]...)
+			}
+			out = append(out, c)
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // validate checks what the types cannot: required keys, known values,
