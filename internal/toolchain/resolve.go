@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/version"
 )
