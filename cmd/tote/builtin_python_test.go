@@ -1,0 +1,5 @@
+package main
+
+import "github.com/tote-dev/tote/plugins/python/pythontest"
+
+func init() { builtinMirrors = append(builtinMirrors, pythontest.Mirror) }
