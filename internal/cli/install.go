@@ -127,7 +127,13 @@ func runInstall(ctx context.Context, f *Factory, o *InstallOptions) error {
 		}
 		report(f, o.Quiet, out.Result)
 		if o.Pin != "" {
-			if err := pinInstalled(f, m, o, out); err != nil {
+			if err := pinInstalled(f, m, o, o.Pin, out); err != nil {
+				return err
+			}
+		} else if loc := m.Config.Settings().PinLatest; loc != "" && out.Job.Spec == "latest" {
+			// proto's settings.pin-latest: an install of latest pins the
+			// version it resolved to.
+			if err := pinInstalled(f, m, o, string(loc), out); err != nil {
 				return err
 			}
 		}
@@ -143,14 +149,21 @@ func runInstall(ctx context.Context, f *Factory, o *InstallOptions) error {
 
 // pinInstalled writes the pin of an installed tool (--pin): the spec as
 // given, or the version for a detected spec or a moving alias.
-func pinInstalled(f *Factory, m *toolchain.Manager, o *InstallOptions, out toolchain.Outcome) error {
+// where is local (./.prototools), global ($TOTE_HOME/.prototools) or user
+// (~/.prototools, for settings.pin-latest = "user").
+func pinInstalled(f *Factory, m *toolchain.Manager, o *InstallOptions, where string, out toolchain.Outcome) error {
 	pinSpec := out.Spec
 	if out.Job.Spec == "" || isAliasLike(out.Spec) {
 		pinSpec = out.Result.Version
 	}
 	path := filepath.Join(m.Cwd, ".prototools")
-	if o.Pin == "global" {
+	switch where {
+	case "global":
 		path = config.GlobalFile(f.Home)
+	case "user":
+		if m.UserHome != "" {
+			path = filepath.Join(m.UserHome, ".prototools")
+		}
 	}
 	if err := config.SetPin(path, out.Tool, pinSpec); err != nil {
 		return err

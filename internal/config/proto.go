@@ -90,6 +90,9 @@ func (p *parser) protoSetting(f *File, at []string, k string, val any) (bool, er
 			return true, err
 		}
 		s.AutoClean = b
+		if *b {
+			p.warnf(f, at, "settings.auto-clean: tote does not remove unused tool versions by itself yet; run `tote clean` to do it")
+		}
 	case "lockfile", "unstable-lockfile":
 		b, err := p.boolean(at, val)
 		if err != nil {

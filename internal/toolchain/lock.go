@@ -192,7 +192,7 @@ func (m *Manager) installSpec(ctx context.Context, id, spec string, det launch.D
 	if opts.Spec == "" {
 		opts.Spec = spec
 	}
-	if !lk.Exists() && !update {
+	if !lk.Exists() && !update && !m.lockfileSetting() {
 		res, err := m.Install(ctx, id, spec, opts)
 		return res, false, err
 	}
@@ -317,4 +317,11 @@ func (m *Manager) linkBareBinary(staging, name, id string) {
 	if err := os.Link(filepath.Join(staging, name), filepath.Join(staging, exe)); err != nil {
 		m.Logger.Debug("cannot link a bare binary under the tool's name", "tool", id, "file", name, "err", err)
 	}
+}
+
+// lockfileSetting is proto's settings.lockfile = true: installs record
+// into the lockfile, which is created if needed.
+func (m *Manager) lockfileSetting() bool {
+	lf := m.Config.Settings().Lockfile
+	return lf != nil && *lf
 }

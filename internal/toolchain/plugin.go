@@ -6,6 +6,7 @@ package toolchain
 
 import (
 	"context"
+	"encoding/base64"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -18,6 +19,7 @@ import (
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
@@ -82,6 +84,22 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 				return pluginSource{}, fmt.Errorf("plugin for %s (%s, declared in %s): %w", id, loc.Value, loc.DeclaredIn, err)
 			}
 			return pluginSource{kind: "file", path: loc.Value, digest: digestOf(b), label: "file://" + loc.Value}, nil
+		case config.LocatorData:
+			// proto's data://: the .wasm bytes inline, base64.
+			b, err := base64.StdEncoding.DecodeString(loc.Value)
+			if err != nil {
+				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): data:// is not valid base64: %w", id, loc.DeclaredIn, err)
+			}
+			path := filepath.Join(m.Store.PluginsDir(), "data", strings.TrimPrefix(digestOf(b), "sha256:")+".wasm")
+			if _, err := os.Stat(path); err != nil {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					return pluginSource{}, err
+				}
+				if err := store.WriteFileAtomic(path, b, 0o644); err != nil {
+					return pluginSource{}, err
+				}
+			}
+			return pluginSource{kind: "file", path: path, digest: digestOf(b), label: "data://(" + digestOf(b) + ")"}, nil
 		case "builtin":
 			if _, ok := m.Builtins[loc.Value]; !ok {
 				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
@@ -106,6 +124,12 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 		}
 	}
 	if _, ok := m.Builtins[id]; ok {
+		if set := m.Config.Settings().BuiltinTools; !set.Allows(id) {
+			return pluginSource{}, &hintErr{
+				err:  fmt.Errorf("the built-in plugin of %s is turned off by settings.builtin-tools", id),
+				hint: fmt.Sprintf("add %q to settings.builtin-tools, or declare a plugin for it under [plugins]", id),
+			}
+		}
 		return pluginSource{kind: "builtin", path: id, digest: m.builtinDigest(), label: "builtin:" + id}, nil
 	}
 	return pluginSource{}, &UnknownToolError{ID: id}

@@ -82,7 +82,8 @@ func (m *Manager) InstallTools(ctx context.Context, req InstallRequest) ([]Outco
 		}
 		m.pruneLock(keep)
 	}
-	if err := m.SaveLockfile(req.UpdateLock); err != nil {
+	// proto's settings.lockfile = true creates the lockfile on install.
+	if err := m.SaveLockfile(req.UpdateLock || m.lockfileSetting()); err != nil {
 		return out, err
 	}
 	return out, nil
