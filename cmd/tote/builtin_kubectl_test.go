@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/kubectl/kubectltest"
 
-func init() { builtinMirrors = append(builtinMirrors, kubectltest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, forScript("kubectl", kubectltest.Mirror)) }

@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/moon/moontest"
 
-func init() { builtinMirrors = append(builtinMirrors, moontest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, forScript("moon", moontest.Mirror)) }

@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/ruby/rubytest"
 
-func init() { builtinMirrors = append(builtinMirrors, rubytest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, forScript("ruby", rubytest.Mirror)) }

@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/rust/rusttest"
 
-func init() { builtinMirrors = append(builtinMirrors, rusttest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, forScript("rust", rusttest.Mirror)) }

@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/terraform/terraformtest"
 
-func init() { builtinMirrors = append(builtinMirrors, terraformtest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, forScript("terraform", terraformtest.Mirror)) }

@@ -33,13 +33,16 @@ var nextBuild = sync.OnceValues(func() (string, error) {
 	return out, nil
 })
 
-// toteMirror serves tote's releases to the tote script only (building the
-// 0.3.0 binary costs a link step; other scripts need not wait for it).
-func toteMirror(root string) (map[string]string, error) {
-	if !strings.HasSuffix(filepath.Base(root), "-tote") {
-		return nil, nil
+// forScript runs a mirror builder only for the script named name (the
+// mirror's root is "mirror-script-<name>"): writing every upstream's
+// archives for every script would slow the suite for nothing.
+func forScript(name string, b MirrorBuilder) MirrorBuilder {
+	return func(root string) (map[string]string, error) {
+		if !strings.HasSuffix(filepath.Base(root), "-"+name) {
+			return nil, nil
+		}
+		return b(root)
 	}
-	return toteReleases(root)
 }
 
 // toteReleases writes the mirrored tote releases under root/tote.
@@ -64,4 +67,4 @@ func toteReleases(root string) (map[string]string, error) {
 	})
 }
 
-func init() { builtinMirrors = append(builtinMirrors, toteMirror) }
+func init() { builtinMirrors = append(builtinMirrors, forScript("tote", toteReleases)) }
