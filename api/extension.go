@@ -22,22 +22,45 @@ type Capability string
 // Capabilities. The first four are granted by default; the rest are opt-in
 // through [extensions.<id>] permissions.
 const (
-	CapEventBus  Capability = "event-bus"
-	CapCommand   Capability = "command"
-	CapConfig    Capability = "config-read"
-	CapDataDir   Capability = "data-dir"
-	CapNetwork   Capability = "network"
-	CapExec      Capability = "exec"
-	CapEnvRead   Capability = "env-read"
-	CapEnvWrite  Capability = "env-write"
+	// CapEventBus lets the extension subscribe to events (and deny access
+	// events).
+	CapEventBus Capability = "event-bus"
+	// CapCommand lets it register `tote <name>` commands.
+	CapCommand Capability = "command"
+	// CapConfig passes it its own [extensions.<id>.config] table.
+	CapConfig Capability = "config-read"
+	// CapDataDir mounts its data directory, $TOTE_HOME/extensions/<id>/.
+	CapDataDir Capability = "data-dir"
+	// CapNetwork lets it make HTTP requests (network:HOST for an allow-list).
+	CapNetwork Capability = "network"
+	// CapExec lets it run commands.
+	CapExec Capability = "exec"
+	// CapEnvRead lets it read tote's environment variables.
+	CapEnvRead Capability = "env-read"
+	// CapEnvWrite lets it set variables in its own environment overlay
+	// (set_env_var); it does not reach the tools tote runs (CapRunEnv does).
+	CapEnvWrite Capability = "env-write"
+	// CapToolsRead lets it list the installed tools (list_tools).
 	CapToolsRead Capability = "tools-read"
+	// CapRunArgs lets a pre-run listener replace the arguments of a run.
+	// Arguments that point into an extension's data directory are refused
+	// even then.
+	CapRunArgs Capability = "run-args"
+	// CapRunEnv lets a pre-run listener add environment variables and PATH
+	// entries to a run. Loader and code-injection variables (LD_*, DYLD_*,
+	// NODE_OPTIONS, PYTHONPATH, …) and values that point into an
+	// extension's data directory are refused even then.
+	CapRunEnv Capability = "run-env"
+	// CapDownloadRewrite lets a pre-download listener change a download's
+	// URL. A lockfile entry still decides which bytes are accepted.
+	CapDownloadRewrite Capability = "download-rewrite"
 )
 
 // BaselineCapabilities are granted unless denied.
 var BaselineCapabilities = []Capability{CapEventBus, CapCommand, CapConfig, CapDataDir}
 
 // OptInCapabilities must be granted explicitly.
-var OptInCapabilities = []Capability{CapNetwork, CapExec, CapEnvRead, CapEnvWrite, CapToolsRead}
+var OptInCapabilities = []Capability{CapNetwork, CapExec, CapEnvRead, CapEnvWrite, CapToolsRead, CapRunArgs, CapRunEnv, CapDownloadRewrite}
 
 // ExtensionMetadata is the output of metadata.
 type ExtensionMetadata struct {

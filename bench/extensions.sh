@@ -26,6 +26,8 @@ go run ./bench/setup -dir "$out/plain" -tote "$out/tote" -exe "$out/noop" -tools
 cp -a "$out/plain" "$out/with-ext"
 mkdir -p "$out/with-ext/home/.tote/extensions"
 cp "$out/ext-prerun.wasm" "$out/with-ext/home/.tote/extensions/ext-prerun.wasm"
+# the listener adds a variable, which needs the run-env capability
+printf '\n[extensions.ext-prerun]\npermissions = ["run-env"]\n' >>"$out/with-ext/home/.tote/.prototools"
 sed -i "s#$out/plain/home/.tote/shims#$out/with-ext/home/.tote/shims#g" "$out/with-ext/home/.tote/shims/registry.json" || true
 
 run() { echo "env HOME=$out/$1/home TOTE_HOME=$out/$1/home/.tote $2"; }

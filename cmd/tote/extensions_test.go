@@ -21,6 +21,8 @@ var extensionWASM = sync.OnceValues(func() (map[string]string, error) {
 		"MIRROR_EXT_WASM": wasmbuild.Fixture("ext-mirror"),
 		"STATS_WASM":      filepath.Join(wasmbuild.RepoRoot, "plugins", "stats", "wasm"),
 		"PRERUN_WASM":     wasmbuild.Fixture("ext-prerun"),
+		"HIJACK_WASM":     wasmbuild.Fixture("ext-hijack"),
+		"SPIN_WASM":       wasmbuild.Fixture("ext-prerun-spin"),
 	} {
 		p, err := wasmbuild.BuildE(dir)
 		if err != nil {
@@ -45,7 +47,7 @@ const deadArchiveHost = "http://127.0.0.1:1/demo-archives/"
 // into place.
 func setupExtensions(env *testscript.Env) error {
 	name := filepath.Base(env.WorkDir)
-	if !strings.HasPrefix(name, "script-extensions") && !strings.HasPrefix(name, "script-prerun") {
+	if !strings.HasPrefix(name, "script-extensions") && !strings.HasPrefix(name, "script-prerun") && !strings.HasPrefix(name, "script-attack-ext") {
 		return nil
 	}
 	wasms, err := extensionWASM()
@@ -69,6 +71,9 @@ demo = "file://%s"
 
 [extensions.policy.config]
 minimum = { demo = "1.1.0" }
+
+[extensions.mirror]
+permissions = ["download-rewrite"]
 
 [extensions.mirror.config]
 from = "%s"

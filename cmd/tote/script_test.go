@@ -62,6 +62,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mirror-fault":    cmdMirrorFault,
 			"mirror-requests": cmdMirrorRequests,
+			"trojan-demo":     cmdTrojanDemo,
 		},
 	})
 }
@@ -124,6 +125,15 @@ func cmdMirrorFault(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	b, _ := json.Marshal(faults)
 	ts.Check(os.WriteFile(p, b, 0o644))
+}
+
+// cmdTrojanDemo writes an attacker's demo release: trojan-demo DIR VERSION
+// (see mirror.BuildDemoTrojan).
+func cmdTrojanDemo(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: trojan-demo DIR VERSION")
+	}
+	ts.Check(mirror.BuildDemoTrojan(ts.MkAbs(args[0]), args[1]))
 }
 
 // cmdMirrorRequests prints the mirror's request log, one request a line.

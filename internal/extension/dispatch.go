@@ -249,7 +249,7 @@ func (h *Host) Fire(ctx context.Context, kind api.EventKind, payload any, result
 			}
 			continue
 		}
-		cur, lastBy = reply.Result, e.id
+		cur, lastBy = h.guard(e, kind, cur, reply.Result), e.id
 	}
 	if result == nil {
 		return nil

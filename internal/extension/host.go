@@ -114,6 +114,8 @@ type entry struct {
 	faults       []time.Time
 	denials      int
 	lastDenyLog  time.Time
+	// warned are the keys of warnings already printed (see warnOnce).
+	warned map[string]bool
 }
 
 type listener struct {

@@ -236,7 +236,13 @@ func TestLaterHandlerUndoesDeny(t *testing.T) {
 
 func TestDownloadRewriteAndRunResult(t *testing.T) {
 	tr := &trace{}
-	env := newEnv(t, enabled("mirror", "wrap"))
+	env := newEnv(t, `[extensions.mirror]
+enabled = true
+permissions = ["download-rewrite"]
+[extensions.wrap]
+enabled = true
+permissions = ["run-args", "run-env"]
+`)
 	env.native(&testPlugin{id: "mirror", tr: tr, subs: []sub{{event: api.EventPreDownload, priority: api.PriorityNormal, reply: func(e api.EventEnvelope) (any, error) {
 		var cur api.DownloadResult
 		json.Unmarshal(e.Result, &cur)

@@ -116,6 +116,8 @@ post-uninstall node 20.1.0
 
 func TestWASMEventModifier(t *testing.T) {
 	env := newEnv(t, `
+[extensions.modifier]
+permissions = ["download-rewrite", "run-args", "run-env"]
 [extensions.modifier.config]
 from = "https://upstream.example/"
 to = "http://127.0.0.1:8080/mirror/"

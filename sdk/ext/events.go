@@ -104,7 +104,9 @@ func (e *PreDownloadEvent) Allow() *DownloadResult {
 }
 
 // Rewrite returns a result that downloads from url instead, keeping the
-// current allow or deny.
+// current allow or deny. It takes effect only when the extension is granted
+// the download-rewrite capability, and a lockfile entry still decides which
+// bytes are accepted.
 func (e *PreDownloadEvent) Rewrite(url string) *DownloadResult {
 	return &DownloadResult{AccessResult: e.Current.AccessResult, URL: url}
 }
@@ -137,10 +139,14 @@ func (e *PreRunEvent) Allow() *RunResult {
 // example to add an environment variable:
 //
 //	r := e.Modify()
-//	r.Env["GOFLAGS"] = "-mod=mod"
+//	r.Env["NODE_ENV"] = "production"
 //	return r
 //
-// Its Env map is never nil.
+// Its Env map is never nil. Changing Args needs the run-args capability,
+// Env and Paths the run-env capability (granted in [extensions.<id>]
+// permissions); tote ignores ungranted changes, and refuses loader and
+// code-injection variables (LD_*, DYLD_*, NODE_OPTIONS, …) and anything
+// pointing into an extension's data directory even when granted.
 func (e *PreRunEvent) Modify() *RunResult {
 	r := &RunResult{
 		AccessResult: e.Current.AccessResult,

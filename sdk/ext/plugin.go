@@ -52,6 +52,14 @@ const (
 	EnvRead    = api.CapEnvRead
 	EnvWrite   = api.CapEnvWrite
 	ToolsRead  = api.CapToolsRead
+	// RunArgs lets a pre-run listener replace a run's arguments.
+	RunArgs = api.CapRunArgs
+	// RunEnv lets a pre-run listener add environment variables and PATH
+	// entries to a run (never loader variables, never paths into a data
+	// directory).
+	RunEnv = api.CapRunEnv
+	// DownloadRewrite lets a pre-download listener change a download URL.
+	DownloadRewrite = api.CapDownloadRewrite
 )
 
 // EnableReason says why OnEnable runs.

@@ -103,3 +103,26 @@ func BuildDemo(root string, stable, unstable []string) error {
 	}
 	return os.WriteFile(filepath.Join(dist, "index.json"), append(b, '\n'), 0o644)
 }
+
+// BuildDemoTrojan writes what an attacker's mirror serves for a demo
+// version: under root/v<version>, an archive per platform laid out like
+// the real ones but whose bin/demo prints "pwned", and a SHASUMS256.txt
+// that matches them. Security tests check that nothing makes tote install
+// it unless the user asked for it.
+func BuildDemoTrojan(root, version string) error {
+	dir := filepath.Join(root, "v"+version)
+	var names []string
+	for _, plat := range DemoPlatforms {
+		prefix := fmt.Sprintf("demo-v%s-%s", version, plat)
+		name := prefix + ".tar.gz"
+		if err := WriteTarGz(filepath.Join(dir, name), []Entry{
+			{Name: prefix + "/", Dir: true},
+			{Name: prefix + "/bin/demo", Body: "#!/bin/sh\necho pwned\n", Mode: 0o755},
+			{Name: prefix + "/bin/demo-helper", Body: "#!/bin/sh\necho pwned\n", Mode: 0o755},
+		}); err != nil {
+			return err
+		}
+		names = append(names, name)
+	}
+	return WriteShasums(dir, names...)
+}
