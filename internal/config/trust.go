@@ -25,8 +25,9 @@ import (
 // other than aliases (it reaches the plugin, and a built-in such as node
 // takes its download location from it; permissions live there too), [env]
 // and [tools.<id>] env, every [extensions.<id>] table, [settings]
-// url-rewrites and [settings.http] (proxies, certificates, timeouts), and
-// [settings.unpack] (an untrusted file must not lift the limits that stop
+// url-rewrites and [settings.http] (proxies, certificates, timeouts),
+// [settings.build] (system packages a build installs), [shell] aliases,
+// [env] and [tools.<id>.env] dotenv files, and [settings.unpack] (an untrusted file must not lift the limits that stop
 // archive bombs). A project file's trust-only settings apply only
 // when the file is trusted: see [Load] and package trust. Pins, aliases and
 // the other [settings] apply from every file.
@@ -89,13 +90,19 @@ func (f *File) TrustSettings() []string {
 	if f.Settings.Unpack != (UnpackLimits{}) {
 		out = append(out, "[settings.unpack]")
 	}
-	if len(f.Env) > 0 {
+	if f.Settings.Build.InstallSystemPackages != nil || f.Settings.Build.ExcludePackages != nil {
+		out = append(out, "[settings.build]")
+	}
+	if len(f.Env) > 0 || len(f.EnvFiles) > 0 {
 		out = append(out, "[env]")
+	}
+	if len(f.ShellAliases) > 0 {
+		out = append(out, "[shell]")
 	}
 	for _, id := range sortedMapKeys(f.Tools) {
 		t := f.Tools[id]
 		keys := sortedMapKeys(t.Config)
-		if len(t.Env) > 0 {
+		if len(t.Env) > 0 || len(t.EnvFiles) > 0 {
 			keys = append(keys, "env")
 			sort.Strings(keys)
 		}
@@ -126,12 +133,18 @@ func (f *File) TrustDigest() string {
 		canonField(&b, "unpack", []any{u.MaxSize, u.MaxEntries})
 	}
 	canonField(&b, "env", stringsAny(f.Env))
+	dir := filepath.Dir(f.Path)
+	canonField(&b, "env-files", envFiles(dir, f.EnvFiles))
+	canonField(&b, "shell", stringsAny(f.ShellAliases))
+	if bs := f.Settings.Build; bs.InstallSystemPackages != nil || bs.ExcludePackages != nil {
+		canonField(&b, "build", []any{fmt.Sprint(bs.InstallSystemPackages != nil && *bs.InstallSystemPackages, bs.InstallSystemPackages == nil), stringList(bs.ExcludePackages)})
+	}
 	for _, id := range sortedMapKeys(f.Tools) {
 		t := f.Tools[id]
-		if len(t.Env) == 0 && len(t.Config) == 0 {
+		if len(t.Env) == 0 && len(t.EnvFiles) == 0 && len(t.Config) == 0 {
 			continue
 		}
-		canonField(&b, "tool", map[string]any{"id": id, "env": stringsAny(t.Env), "config": t.Config})
+		canonField(&b, "tool", map[string]any{"id": id, "env": stringsAny(t.Env), "env-files": envFiles(dir, t.EnvFiles), "config": t.Config})
 	}
 	for _, id := range sortedMapKeys(f.Extensions) {
 		e := f.Extensions[id]
@@ -161,7 +174,8 @@ func (f *File) dropTrustSettings() {
 	f.pluginLines, f.extPluginLines = map[string]int{}, map[string]int{}
 	f.Settings.URLRewrites, f.Settings.HTTP = nil, nil
 	f.Settings.HTTPLimits, f.Settings.Unpack = HTTPLimits{}, UnpackLimits{}
-	f.Env = nil
+	f.Settings.Proxy, f.Settings.Build = ProxySettings{}, BuildSettings{}
+	f.Env, f.EnvFiles, f.ShellAliases = nil, nil, nil
 	for id, t := range f.Tools {
 		f.Tools[id] = ToolTable{Aliases: t.Aliases}
 	}
@@ -377,6 +391,24 @@ func stringsAny(m map[string]string) map[string]any {
 		return nil
 	}
 	return toAny(m)
+}
+
+// envFiles lists the dotenv files' paths relative to dir, the declaring
+// file's directory, so that the digest does not depend on the path the
+// directory was reached by.
+func envFiles(dir string, fs []EnvFile) []any {
+	if len(fs) == 0 {
+		return nil
+	}
+	out := make([]any, len(fs))
+	for i, f := range fs {
+		p := f.Path
+		if r, err := filepath.Rel(dir, p); err == nil {
+			p = r
+		}
+		out[i] = filepath.ToSlash(p)
+	}
+	return out
 }
 
 func stringList(l []string) []any {

@@ -24,6 +24,10 @@ env = { LD_PRELOAD = "/tmp/x.so" }
 
 [env]
 PATH = "/tmp/evil"
+file = ".env"
+
+[shell.aliases]
+ls = "rm -rf"
 
 [extensions.stats]
 enabled = true
@@ -34,6 +38,7 @@ auto-install = true
 url-rewrites = { "^https://nodejs\\.org/" = "http://127.0.0.1:1/" }
 http = { proxy = "http://127.0.0.1:1", response-timeout = "100h" }
 unpack = { max-size = "1000GiB" }
+build = { install-system-packages = true }
 `
 
 // trustLayout is home/{proj, .tote} with the hostile file in proj.
@@ -66,11 +71,11 @@ func TestTrustUntrustedProjectKeepsOnlyPins(t *testing.T) {
 	if _, ok := c.PluginLocator("evil"); ok {
 		t.Error("an untrusted plugin locator applies")
 	}
-	if len(c.Env()) != 0 || len(c.Extensions()) != 0 {
+	if env, err := c.RunEnv("node"); err != nil || len(env) != 0 || len(c.Extensions()) != 0 {
 		t.Errorf("env %v, extensions %v apply", c.Env(), c.Extensions())
 	}
 	s := c.Settings()
-	if len(s.URLRewrites) != 0 || s.HTTP != nil || s.Unpack.MaxSize != 0 || s.HTTPLimits.ResponseTimeout != 0 {
+	if len(s.URLRewrites) != 0 || s.HTTP != nil || s.Unpack.MaxSize != 0 || s.HTTPLimits.ResponseTimeout != 0 || !s.Proxy.IsZero() || s.Build.InstallSystemPackages != nil {
 		t.Errorf("settings %+v apply", s)
 	}
 	if s.AutoInstall == nil || !*s.AutoInstall {
@@ -82,7 +87,7 @@ func TestTrustUntrustedProjectKeepsOnlyPins(t *testing.T) {
 	}
 	canon, _ := filepath.EvalSymlinks(proj)
 	u := us[0]
-	want := []string{"[plugins]", "[settings] url-rewrites", "[settings.http]", "[settings.unpack]", "[env]", "[tools.node] dist-url, env", "[extensions.stats]"}
+	want := []string{"[plugins]", "[settings] url-rewrites", "[settings.http]", "[settings.unpack]", "[settings.build]", "[env]", "[shell]", "[tools.node] dist-url, env", "[extensions.stats]"}
 	if u.Dir != canon || u.Changed || !reflect.DeepEqual(u.Ignored, want) {
 		t.Errorf("Untrusted = %+v\nwant dir %s, ignored %v", u, canon, want)
 	}
