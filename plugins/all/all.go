@@ -13,6 +13,7 @@ import (
 	_ "github.com/tote-dev/tote/plugins/moon/native"
 	_ "github.com/tote-dev/tote/plugins/node/native"
 	_ "github.com/tote-dev/tote/plugins/nodepm/native"
+	_ "github.com/tote-dev/tote/plugins/poetry/native"
 	_ "github.com/tote-dev/tote/plugins/python/native"
 	_ "github.com/tote-dev/tote/plugins/ruby/native"
 	_ "github.com/tote-dev/tote/plugins/rust/native"

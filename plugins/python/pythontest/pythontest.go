@@ -188,13 +188,21 @@ func Archive(version string) ([]byte, error) {
 // script named dist. pip installs it offline.
 func Wheel(dist, version string) (name string, body []byte, err error) {
 	module := strings.ReplaceAll(dist, "-", "_")
-	info := module + "-" + version + ".dist-info"
-	files := [][2]string{
+	return WheelOf(dist, version, [][2]string{
 		{module + "/__init__.py", fmt.Sprintf("import sys\n\n\ndef main():\n    print(%q, %q, *sys.argv[1:])\n", dist, version)},
+	})
+}
+
+// WheelOf builds a wheel of dist with the given module files (path,
+// content) and a console script dist = <module>:main.
+func WheelOf(dist, version string, modules [][2]string) (name string, body []byte, err error) {
+	module := strings.ReplaceAll(dist, "-", "_")
+	info := module + "-" + version + ".dist-info"
+	files := append(append([][2]string{}, modules...), [][2]string{
 		{info + "/METADATA", "Metadata-Version: 2.1\nName: " + dist + "\nVersion: " + version + "\nSummary: a wheel built by tote's tests\n"},
 		{info + "/WHEEL", "Wheel-Version: 1.0\nGenerator: tote-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
 		{info + "/entry_points.txt", "[console_scripts]\n" + dist + " = " + module + ":main\n"},
-	}
+	}...)
 	var record strings.Builder
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
