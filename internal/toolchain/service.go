@@ -67,9 +67,16 @@ func (m *Manager) InstallTools(ctx context.Context, req InstallRequest) ([]Outco
 		}
 	}
 	out := make([]Outcome, len(jobs))
-	runPool(ctx, len(jobs), req.Workers, func(i int) {
-		out[i] = m.installJob(ctx, jobs[i], req, bare)
-	})
+	// A tool whose plugin requires another tool of this install (poetry
+	// requires python, npm requires node) waits for it: its install may run
+	// the other tool.
+	first, then := m.byRequires(ctx, jobs)
+	for _, phase := range [][]int{first, then} {
+		runPool(ctx, len(phase), req.Workers, func(k int) {
+			i := phase[k]
+			out[i] = m.installJob(ctx, jobs[i], req, bare)
+		})
+	}
 	if req.UpdateLock && bare {
 		keep := map[string]map[string]bool{}
 		for _, o := range out {
@@ -221,4 +228,27 @@ func (m *Manager) OutdatedTools(ctx context.Context, ids []string, refresh bool,
 	rows := make([]Outdated, len(ids))
 	runPool(ctx, len(ids), workers, func(i int) { rows[i] = m.OutdatedTool(ctx, ids[i], refresh) })
 	return rows
+}
+
+// byRequires splits jobs (by index) into those that require no other tool
+// of the list (register_tool's requires) and those that do.
+func (m *Manager) byRequires(ctx context.Context, jobs []Job) (first, then []int) {
+	tools := map[string]bool{}
+	for _, j := range jobs {
+		tools[j.Tool] = true
+	}
+	for i, j := range jobs {
+		waits := false
+		if t, err := m.Tool(ctx, j.Tool); err == nil {
+			for _, r := range t.Info.Requires {
+				waits = waits || (r != j.Tool && tools[r])
+			}
+		}
+		if waits {
+			then = append(then, i)
+		} else {
+			first = append(first, i)
+		}
+	}
+	return first, then
 }
