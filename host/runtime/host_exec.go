@@ -59,11 +59,14 @@ func (p *Plugin) execCommand(hc *hostCall, args []uint64) (uint64, error) {
 	if strings.Contains(command, "/") {
 		command = p.realOrSelf(command)
 		if in.SetExecutable {
-			if err := p.checkSetExecutable(in.Command); err != nil {
+			real, err := p.setExecutablePath(in.Command)
+			if err != nil {
 				return 0, deny("set_executable on %s: %v", in.Command, err)
 			}
-			if err := makeExecutable(command); err != nil {
-				return 0, err
+			if err := p.sandbox.makeExecutable(real); errors.Is(err, errReadOnly) {
+				return 0, deny("set_executable on %s: %v", in.Command, err)
+			} else if err != nil {
+				return 0, fmt.Errorf("set_executable on %s: %w", in.Command, err)
 			}
 		}
 	}
@@ -119,9 +122,12 @@ func (p *Plugin) realOrSelf(path string) string {
 // translated cwd input, else the real directory of /cwd, else tote's own.
 func (p *Plugin) commandDir(cwd *api.VirtualPath) (string, error) {
 	if cwd != nil && cwd.Path != "" {
-		real, err := p.mounts.Resolve(cwd.Path)
+		real, err := p.mounts.ToReal(cwd.Path)
 		if err != nil {
 			return "", deny("working directory: %v", err)
+		}
+		if err := p.sandbox.statDir(real); err != nil {
+			return "", deny("working directory %s: %v", cwd.Path, err)
 		}
 		return real, nil
 	}
@@ -131,42 +137,23 @@ func (p *Plugin) commandDir(cwd *api.VirtualPath) (string, error) {
 	return os.Getwd()
 }
 
-// checkSetExecutable allows set_executable on a file inside the plugin's
-// mounts: a virtual path, or (as proto's plugins pass real_path()) a real
-// path inside tote's own directories, the /proto and /temp mounts. Never a
-// file of the user's home or project.
-func (p *Plugin) checkSetExecutable(command string) error {
-	if _, err := p.mounts.Resolve(command); err == nil {
-		return nil
+// setExecutablePath returns the host path of set_executable's command: a
+// virtual path, or (as proto's plugins pass real_path()) a real path inside
+// the mounts. Whether the plugin may change it is the sandbox's to say: only
+// beneath a writable directory.
+func (p *Plugin) setExecutablePath(command string) (string, error) {
+	if real, err := p.mounts.ToReal(command); err == nil {
+		return real, nil
 	}
 	real, err := filepath.Abs(command)
 	if err != nil {
-		return err
+		return "", err
 	}
-	virtual, ok := p.mounts.ToVirtual(filepath.Clean(real))
-	if !ok {
-		return fmt.Errorf("%s is outside every mount", command)
+	real = filepath.Clean(real)
+	if _, ok := p.mounts.ToVirtual(real); !ok {
+		return "", fmt.Errorf("%s is outside every mount", command)
 	}
-	for _, root := range []string{api.VirtualProto, api.VirtualTemp} {
-		if virtual == root || strings.HasPrefix(virtual, root+"/") {
-			if _, err := p.mounts.Resolve(virtual); err != nil {
-				return err
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("%s is not inside tote's own directories", command)
-}
-
-func makeExecutable(path string) error {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("set_executable: %w", err)
-	}
-	if err := os.Chmod(path, fi.Mode()|0o111); err != nil {
-		return fmt.Errorf("set_executable: %w", err)
-	}
-	return nil
+	return real, nil
 }
 
 func envValue(env []string, key string) string {

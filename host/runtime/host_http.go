@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/tote-dev/tote/api"
@@ -117,9 +115,12 @@ func (p *Plugin) downloadFile(hc *hostCall, args []uint64) (uint64, error) {
 	if err := hc.readJSON(args[0], &in); err != nil {
 		return 0, err
 	}
-	dest, err := p.mounts.Resolve(in.File.Path)
+	dest, err := p.mounts.ToReal(in.File.Path)
 	if err != nil {
 		return 0, deny("download destination: %v", err)
+	}
+	if !p.sandbox.writable(dest) {
+		return 0, deny("download destination %s: %v", in.File.Path, errReadOnly)
 	}
 	u, err := p.checkURL(in.URL)
 	if err != nil {
@@ -137,25 +138,14 @@ func (p *Plugin) downloadFile(hc *hostCall, args []uint64) (uint64, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return 0, fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
-	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-		return 0, fmt.Errorf("download %s: %w", u, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.part")
+	n, err := p.sandbox.createFile(dest, func(w io.Writer) (int64, error) {
+		n, err := io.Copy(w, io.LimitReader(resp.Body, maxDownloadBytes+1))
+		if err == nil && n > maxDownloadBytes {
+			err = errors.New("file exceeds the download limit")
+		}
+		return n, err
+	})
 	if err != nil {
-		return 0, fmt.Errorf("download %s: %w", u, err)
-	}
-	n, err := io.Copy(tmp, io.LimitReader(resp.Body, maxDownloadBytes+1))
-	if err == nil && n > maxDownloadBytes {
-		err = errors.New("file exceeds the download limit")
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dest)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		return 0, fmt.Errorf("download %s to %s: %w", u, in.File.Path, err)
 	}
 	vp, _ := p.mounts.VirtualPath(dest)

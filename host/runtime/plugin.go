@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,7 @@ type Plugin struct {
 	toolID      string
 	logger      *slog.Logger
 	mounts      vpath.Mounts
+	writable    []string // always writable host directories
 	memoryLimit uint64
 	timeout     time.Duration
 	allowHosts  []string
@@ -62,6 +64,7 @@ type Plugin struct {
 
 	mu       sync.Mutex // serialises calls and guards the fields below
 	inst     *extism.Plugin
+	sandbox  *sandbox    // the instance's file system
 	output   *tailBuffer // the instance's WASI stdout and stderr
 	logCount int         // host_log messages in the current call
 	closed   bool
@@ -101,6 +104,12 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape Pa
 	}
 	if opts.Mounts != nil {
 		p.mounts = append(vpath.Mounts(nil), (*opts.Mounts)...)
+	}
+	p.writable = opts.Writable
+	if p.writable == nil {
+		if temp, ok := p.mounts.Map()[api.VirtualTemp]; ok && safeComponent(p.id) {
+			p.writable = []string{filepath.Join(temp, p.id)}
+		}
 	}
 	if opts.MemoryLimit > 0 {
 		p.memoryLimit = opts.MemoryLimit
@@ -196,6 +205,7 @@ func (p *Plugin) ensureInstance(ctx context.Context) error {
 		return nil
 	}
 	p.output.Reset()
+	sb := newSandbox(p.mounts, p.writable)
 	mc := wazero.NewModuleConfig().
 		WithSysWalltime().
 		WithSysNanotime().
@@ -203,15 +213,16 @@ func (p *Plugin) ensureInstance(ctx context.Context) error {
 		WithRandSource(rand.Reader).
 		WithStdout(p.output).
 		WithStderr(p.output).
-		WithFSConfig(fsConfig(p.mounts))
+		WithFSConfig(sb.config())
 	inst, err := p.compiled.Instance(ctx, extism.PluginInstanceConfig{ModuleConfig: mc})
 	if err != nil {
+		sb.close()
 		return err
 	}
 	inst.SetLogger(func(level extism.LogLevel, msg string) {
 		p.logger.Debug(msg, "extism_level", level.String())
 	})
-	p.inst = inst
+	p.inst, p.sandbox = inst, sb
 	return nil
 }
 
@@ -222,7 +233,22 @@ func (p *Plugin) discardInstance(ctx context.Context) {
 	if err := p.inst.Close(context.WithoutCancel(ctx)); err != nil {
 		p.logger.Debug("close plugin instance", "error", err)
 	}
-	p.inst = nil
+	p.sandbox.close()
+	p.inst, p.sandbox = nil, nil
+}
+
+// safeComponent reports whether s can name one directory: not empty, not
+// "." or "..", no separator or control character.
+func safeComponent(s string) bool {
+	if s == "" || s == "." || s == ".." || strings.ContainsAny(s, `/\`) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Call calls fn with in encoded as JSON (nil sends an empty input) and
@@ -288,6 +314,9 @@ func (p *Plugin) CallRaw(ctx context.Context, fn string, in []byte) ([]byte, err
 	defer cancel()
 	p.logCount = 0
 	p.output.Reset()
+	sb := p.sandbox
+	sb.beginCall(writableFrom(ctx))
+	defer sb.endCall()
 	if in == nil {
 		in = []byte{}
 	}

@@ -107,6 +107,12 @@ type LoadOptions struct {
 	// Mounts overrides the Config mounts (an extension mounts its data
 	// directory at "/").
 	Mounts *vpath.Mounts
+	// Writable are host directories inside the mounts beneath which the
+	// plugin may write in every call; the rest of its mounts is read-only.
+	// nil means the plugin's own temporary directory, <the /temp mount>/<ID>
+	// (created when missing), if there is a /temp mount; an empty non-nil
+	// slice means nothing. Calls may add directories with WithWritable.
+	Writable []string
 	// MemoryLimit overrides the Config memory limit, in bytes; 0 = default.
 	MemoryLimit uint64
 	// CallTimeout overrides the Config call timeout; 0 = default.

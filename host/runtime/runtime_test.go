@@ -366,7 +366,7 @@ func TestFSEscape(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := newRuntime(t, NewConfig().WithMounts(vpath.ToolMounts("", "", cwd, "")))
-	p := load(t, rt, "fs-escape", LoadOptions{ID: "escaper"})
+	p := load(t, rt, "fs-escape", LoadOptions{ID: "escaper", Writable: []string{cwd}})
 	ctx := context.Background()
 	type readIn struct {
 		Path  string `json:"path"`
@@ -507,12 +507,19 @@ func TestExecDenied(t *testing.T) {
 	if out := run(api.ExecCommandInput{Command: "echo", Args: []string{"a b", "it's"}, Shell: "sh"}); out.Stdout != "a b it's\n" {
 		t.Errorf("shell quoting: %q", out.Stdout)
 	}
-	// A virtual command path inside a mount, made executable first.
+	// A virtual command path inside a mount, made executable first: only
+	// where the plugin may write.
 	if err := os.WriteFile(filepath.Join(cwd, "tool.sh"), []byte("#!/bin/sh\necho from-tool\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := run(api.ExecCommandInput{Command: "/cwd/tool.sh", SetExecutable: true}); out.Stdout != "from-tool\n" {
-		t.Errorf("virtual command = %+v", out)
+	err = p.Call(ctx, "run", api.ExecCommandInput{Command: "/cwd/tool.sh", SetExecutable: true}, nil)
+	wantKind(t, err, KindPermissionDenied, "exec", "run")
+	if fi, err := os.Stat(filepath.Join(cwd, "tool.sh")); err != nil || fi.Mode()&0o111 != 0 {
+		t.Errorf("set_executable changed a read-only file: %v, %v", fi.Mode(), err)
+	}
+	var out2 api.ExecCommandOutput
+	if err := p.Call(WithWritable(ctx, cwd), "run", api.ExecCommandInput{Command: "/cwd/tool.sh", SetExecutable: true}, &out2); err != nil || out2.Stdout != "from-tool\n" {
+		t.Errorf("virtual command = %+v, %v", out2, err)
 	}
 	err = p.Call(ctx, "run", api.ExecCommandInput{Command: "definitely-not-a-command-tote"}, nil)
 	wantKind(t, err, KindHost, "exec", "run")
@@ -622,7 +629,7 @@ func TestHostCaller(t *testing.T) {
 		"from_virtual": "/proto/tools/node/20.0.0",
 		"to_virtual":   filepath.Join(cwd, "pkg", "package.json"),
 		"config_keys":  []string{api.ConfigPluginID, api.ConfigHostEnvironment, api.ConfigVirtualPaths, api.ConfigToolID, api.ConfigToolConfig, "extra"},
-		"download":     api.DownloadFileInput{URL: srv.URL + "/node.tar.gz", File: api.NewVirtualPath("/temp/node/node.tar.gz")},
+		"download":     api.DownloadFileInput{URL: srv.URL + "/node.tar.gz", File: api.NewVirtualPath("/temp/caller/node.tar.gz")},
 		"exec":         api.ExecCommandInput{Command: "sh", Args: []string{"-c", "echo $TOTE_TEST_PLUGIN_VAR"}},
 	}
 	if err := p.Call(ctx, "probe", in, &out); err != nil {
@@ -680,22 +687,27 @@ func TestHostCaller(t *testing.T) {
 	}
 
 	// download_file.
-	if out.Download == nil || out.Download.Size != uint64(len("archive-bytes")) || out.Download.File.Path != "/temp/node/node.tar.gz" {
+	if out.Download == nil || out.Download.Size != uint64(len("archive-bytes")) || out.Download.File.Path != "/temp/caller/node.tar.gz" {
 		t.Errorf("download = %+v", out.Download)
 	}
-	if b, err := os.ReadFile(filepath.Join(temp, "node", "node.tar.gz")); err != nil || string(b) != "archive-bytes" {
+	if b, err := os.ReadFile(filepath.Join(temp, "caller", "node.tar.gz")); err != nil || string(b) != "archive-bytes" {
 		t.Errorf("downloaded file = %q, %v", b, err)
 	}
 
 	// Refusals.
 	err := p.Call(ctx, "probe", map[string]any{"download": api.DownloadFileInput{URL: srv.URL + "/x", File: api.NewVirtualPath("/cwd/../../etc/evil")}}, nil)
 	wantKind(t, err, KindPermissionDenied, "caller", "probe")
-	err = p.Call(ctx, "probe", map[string]any{"download": api.DownloadFileInput{URL: srv.URL + "/missing", File: api.NewVirtualPath("/temp/missing")}}, nil)
+	// Only the plugin's own temporary directory is writable.
+	for _, dest := range []string{"/temp/node/x", "/proto/.prototools", "/userhome/x", "/cwd/x"} {
+		err = p.Call(ctx, "probe", map[string]any{"download": api.DownloadFileInput{URL: srv.URL + "/x", File: api.NewVirtualPath(dest)}}, nil)
+		wantKind(t, err, KindPermissionDenied, "caller", "probe")
+	}
+	err = p.Call(ctx, "probe", map[string]any{"download": api.DownloadFileInput{URL: srv.URL + "/missing", File: api.NewVirtualPath("/temp/caller/missing")}}, nil)
 	ce := wantKind(t, err, KindHost, "caller", "probe")
 	if !strings.Contains(ce.Message, "404") || !strings.Contains(ce.Message, srv.URL+"/missing") {
 		t.Errorf("404 message %q", ce.Message)
 	}
-	if _, err := os.Stat(filepath.Join(temp, "missing")); err == nil {
+	if _, err := os.Stat(filepath.Join(temp, "caller", "missing")); err == nil {
 		t.Error("a failed download left a file")
 	}
 	err = p.Call(ctx, "probe", map[string]any{"from_virtual": "/cwd/../../etc/passwd"}, nil)

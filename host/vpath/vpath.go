@@ -187,6 +187,13 @@ func (m Mounts) VirtualPath(real string) (api.VirtualPath, bool) {
 // of the mount: the longest existing part of the real path is resolved with
 // filepath.EvalSymlinks and must stay inside the mount's (resolved) real
 // directory. The returned path is the lexical real path.
+//
+// # Warning
+//
+// Resolve is a check at one moment, not a guarantee: a directory swapped
+// for a link after it returns redirects a later open of the returned path.
+// Code acting on a guest's behalf must resolve beneath the mount in the
+// same operation (os.Root), as package runtime's file system does.
 func (m Mounts) Resolve(virtual string) (string, error) {
 	real, err := m.ToReal(virtual)
 	if err != nil {

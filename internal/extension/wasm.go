@@ -48,8 +48,10 @@ type wasmSpec struct {
 func loadWASM(ctx context.Context, rt *runtime.Runtime, s wasmSpec) (*wasmPlugin, error) {
 	w := &wasmPlugin{id: s.id, grants: s.grants, listTools: s.listTools, denied: s.denied}
 	mounts := vpath.Mounts{}
+	writable := []string{}
 	if s.dataDir != "" {
 		mounts = mounts.With("/", s.dataDir)
+		writable = append(writable, s.dataDir)
 	}
 	envRead := s.grants.Has(api.CapEnvRead)
 	p, err := rt.Load(ctx, s.path, runtime.LoadOptions{
@@ -60,6 +62,7 @@ func loadWASM(ctx context.Context, rt *runtime.Runtime, s wasmSpec) (*wasmPlugin
 		AllowEnvRead:  &envRead,
 		AllowEnvWrite: s.grants.Has(api.CapEnvWrite),
 		Mounts:        &mounts,
+		Writable:      writable,
 		MemoryLimit:   s.limits.memory,
 		CallTimeout:   s.limits.timeout,
 		HostFunctions: w.hostFunctions(),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -120,7 +121,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	if t.Plugin.HasFunction(api.FuncNativeInstall) {
 		var out api.NativeInstallOutput
 		in := api.NativeInstallInput{Context: m.context(id, ver), InstallDir: m.virtual(staging), Force: opts.Force}
-		if err := t.Plugin.Call(ctx, api.FuncNativeInstall, in, &out); err != nil {
+		if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncNativeInstall, in, &out); err != nil {
 			return nil, err
 		}
 		switch {
@@ -164,7 +165,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 		return nil, err
 	}
 	if t.Plugin.HasFunction(api.FuncPostInstall) {
-		if err := t.Plugin.Call(ctx, api.FuncPostInstall, hook, nil); err != nil {
+		if err := t.Plugin.Call(runtime.WithWritable(ctx, final), api.FuncPostInstall, hook, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -198,7 +199,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	id := t.ID
 	var dl api.DownloadPrebuiltOutput
 	in := api.DownloadPrebuiltInput{Context: m.context(id, ver), InstallDir: m.virtual(staging)}
-	if err := t.Plugin.Call(ctx, api.FuncDownloadPrebuilt, in, &dl); err != nil {
+	if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncDownloadPrebuilt, in, &dl); err != nil {
 		return err
 	}
 	if dl.DownloadURL == "" {
@@ -280,7 +281,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	}
 	if t.Plugin.HasFunction(api.FuncUnpackArchive) {
 		in := api.UnpackArchiveInput{Context: m.context(id, ver), InputFile: m.virtual(file), OutputDir: m.virtual(staging)}
-		if err := t.Plugin.Call(ctx, api.FuncUnpackArchive, in, nil); err != nil {
+		if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncUnpackArchive, in, nil); err != nil {
 			return err
 		}
 	} else if err := install.Unpack(ctx, file, staging, install.UnpackOptions{
@@ -516,6 +517,13 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 		}
 		return clean, nil
 	}
+	// The staging tree may hold links a plugin made: look at it beneath its
+	// root only, so that no link leads a stat or chmod out of it.
+	root, err := os.OpenRoot(staging)
+	if err != nil {
+		return fmt.Errorf("install %s %s: %w", id, ver, err)
+	}
+	defer root.Close()
 	rec.Exes = map[string]store.Exe{}
 	// check finds an executable in the unpacked tool and makes it
 	// executable: always for one run directly, on update_perms otherwise.
@@ -524,12 +532,12 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 		if err != nil {
 			return "", err
 		}
-		fi, err := os.Stat(filepath.Join(staging, r))
+		fi, err := root.Stat(r)
 		if err != nil {
 			return "", fmt.Errorf("plugin %q function %s: executable %q at %s was not found in the unpacked tool: %w", id, api.FuncLocateExecutables, name, filepath.ToSlash(r), err)
 		}
 		if (e.ParentExeName == "" || e.UpdatePerms) && fi.Mode().IsRegular() && fi.Mode()&0o111 == 0 {
-			os.Chmod(filepath.Join(staging, r), fi.Mode()|0o755)
+			root.Chmod(r, fi.Mode()|0o755)
 		}
 		return r, nil
 	}

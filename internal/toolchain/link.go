@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/version"
@@ -248,7 +249,7 @@ func (m *Manager) uninstallOne(ctx context.Context, id, ver string, meta *launch
 			Error         string `json:"error"`
 		}
 		in := map[string]any{"context": m.context(id, ver), "uninstall_dir": m.virtual(m.Store.VersionDir(id, ver))}
-		if err := t.Plugin.Call(ctx, "native_uninstall", in, &out); err != nil {
+		if err := t.Plugin.Call(runtime.WithWritable(ctx, m.Store.VersionDir(id, ver)), "native_uninstall", in, &out); err != nil {
 			return err
 		}
 		if !out.Uninstalled && !out.SkipUninstall && out.Error != "" {

@@ -1,0 +1,108 @@
+package runtime
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tote-dev/tote/host/vpath"
+)
+
+// raceDuration is how long TestAttackSymlinkRace races: 20 s, or
+// $TOTE_RACE_SECONDS.
+func raceDuration(t *testing.T) time.Duration {
+	if s := os.Getenv("TOTE_RACE_SECONDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			t.Fatalf("TOTE_RACE_SECONDS=%q", s)
+		}
+		return time.Duration(n) * time.Second
+	}
+	return 20 * time.Second
+}
+
+// TestAttackSymlinkRace is issue 11's first escape: two instances of one
+// plugin loop rename() of directories against relative links that lead out
+// of every mount (../../…/etc, and a directory outside the mounts), while a
+// third instance reads /temp/<id>/race/passwd and creates files through
+// /temp/<id>/racew. A sandbox that checks a path and then opens it by name
+// loses this race; one that resolves every operation beneath its root
+// never does: the probe reads only the decoy and creates files only inside
+// the mount.
+func TestAttackSymlinkRace(t *testing.T) {
+	t.Parallel()
+	dur := raceDuration(t)
+	base := t.TempDir()
+	home := filepath.Join(base, "home")
+	temp := filepath.Join(home, "temp")
+	cwd := filepath.Join(base, "cwd")
+	outside := filepath.Join(base, "outside")
+	for _, d := range []string{temp, cwd, outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt := newRuntime(t, NewConfig().
+		WithMounts(vpath.ToolMounts(home, filepath.Join(base, "userhome"), cwd, temp)).
+		WithCallTimeout(dur+time.Minute))
+	// Three instances of one plugin, as two tools sharing one .wasm in one
+	// `tote install`: the same id, so the same temporary directory.
+	racers := make([]*Plugin, 3)
+	for i := range racers {
+		racers[i] = load(t, rt, "symlink-race", LoadOptions{ID: "racer"})
+	}
+	dir := filepath.Join(temp, "racer")
+	out, err := filepath.Rel(dir, outside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	in := map[string]any{"dir": "/temp/racer", "out": out, "millis": dur.Milliseconds()}
+	if err := racers[0].Call(ctx, "setup", in, nil); err != nil {
+		t.Fatal(err)
+	}
+	if target, err := os.Readlink(filepath.Join(dir, "etc-link")); err != nil || !strings.HasSuffix(target, "../etc") {
+		t.Fatalf("the plugin could not plant its link: %q, %v", target, err)
+	}
+
+	var wg sync.WaitGroup
+	renames := make([]map[string]int, 2)
+	var probe struct {
+		Reads, Decoys, Escapes, Created, Tries int
+		Leak                                   string
+	}
+	errs := make([]error, 3)
+	for i := range 2 {
+		wg.Go(func() { errs[i] = racers[i].Call(ctx, "swap", in, &renames[i]) })
+	}
+	wg.Go(func() { errs[2] = racers[2].Call(ctx, "probe", in, &probe) })
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+	}
+	t.Logf("%s: renames %d + %d; probe: %d tries, %d reads (%d decoys, %d foreign), %d files created",
+		dur, renames[0]["renames"], renames[1]["renames"], probe.Tries, probe.Reads, probe.Decoys, probe.Escapes, probe.Created)
+	if renames[0]["renames"] == 0 || renames[1]["renames"] == 0 || probe.Tries == 0 {
+		t.Fatal("the race did not run")
+	}
+	if probe.Escapes > 0 {
+		t.Errorf("the probe read %d files from outside its mounts, first: %q", probe.Escapes, probe.Leak)
+	}
+	entries, err := os.ReadDir(outside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) > 0 {
+		t.Errorf("%d files were created outside every mount (%s, …)", len(entries), entries[0].Name())
+	}
+	if m, _ := filepath.Glob("/etc/tote-race-*"); len(m) > 0 {
+		t.Errorf("files were created in /etc: %v", m)
+	}
+}
