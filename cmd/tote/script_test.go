@@ -57,6 +57,9 @@ func TestScripts(t *testing.T) {
 			if err := setupMirror(env, wasm); err != nil {
 				return err
 			}
+			if err := setupAttacks(env); err != nil {
+				return err
+			}
 			return setupExtensions(env)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
