@@ -205,7 +205,8 @@ uv = "https://raw.githubusercontent.com/Phault/proto-toml-plugins/main/uv/plugin
 "^https://github\\.com/" = "%s/github.com/"
 "^https://raw\\.githubusercontent\\.com/" = "%s/raw.githubusercontent.com/"
 "^https://api\\.github\\.com/" = "%s/api.github.com/"
-`, filepath.Join(abs, "jq.toml"), srv.URL, srv.URL, srv.URL)
+"^https://dl\\.k8s\\.io/" = "%s/dl.k8s.io/"
+`, filepath.Join(abs, "jq.toml"), srv.URL, srv.URL, srv.URL, srv.URL)
 	if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(global), 0o644); err != nil {
 		return err
 	}

@@ -108,6 +108,9 @@ func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPre
 	if canary && s.Install.DownloadURLCanary != "" {
 		dlURL = s.Install.DownloadURLCanary
 	}
+	if strings.TrimSpace(dlURL) == "" {
+		return api.DownloadPrebuiltOutput{}, pluginhost.Errorf("unable to install %s %s: the schema has no install.download-url", s.Name, ver)
+	}
 	dlURL = strings.ReplaceAll(s.tokens(dlURL, ver, p, env), "{download_file}", file)
 	sumFile := p.ChecksumFile
 	if sumFile == "" {

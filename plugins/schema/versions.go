@@ -106,6 +106,10 @@ func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInp
 			out.Aliases[k] = v
 		}
 	}
+	if s.Install.DownloadURLCanary != "" {
+		// install.download-url-canary makes "canary" installable, as in proto.
+		out.Canary = "canary"
+	}
 	return out, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	toml "github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
 	"gopkg.in/yaml.v3"
 
 	"github.com/tote-dev/tote/api"
@@ -91,6 +92,9 @@ func Parse(name string, data []byte) (*Result, error) {
 		return nil, &Error{File: name, Msg: "the file is empty"}
 	}
 	c := &converter{file: name}
+	if strings.EqualFold(filepath.Ext(name), ".toml") {
+		c.order = tomlKeyOrder(data)
+	}
 	canon, err := c.table("", raw, rootSpec)
 	if err != nil {
 		return nil, err
@@ -191,13 +195,18 @@ func validate(file string, s *schema.Schema) error {
 	if s.Type == "" {
 		s.Type = "language"
 	}
-	if strings.TrimSpace(s.Install.DownloadURL) == "" {
-		return errf("install.download-url", "is required")
-	}
+	// install.download-url may be missing (proto defaults it to ""):
+	// download_prebuilt then says so, for the version asked.
 	if len(s.Platform) == 0 {
 		return errf("platform", "is required: add a [platform.<os>] table with download-file for at least one OS")
 	}
-	for os, p := range s.Platform {
+	oses := make([]string, 0, len(s.Platform))
+	for os := range s.Platform {
+		oses = append(oses, os)
+	}
+	sort.Strings(oses) // the first bad one is named, the same every run
+	for _, os := range oses {
+		p := s.Platform[os]
 		if !knownOS(os) {
 			return errf("platform."+os, "unknown operating system %q (want linux, macos, windows, freebsd, netbsd, openbsd, …)", os)
 		}
@@ -214,7 +223,8 @@ func validate(file string, s *schema.Schema) error {
 	if primaries > 1 {
 		return errf("install.exes", "%d executables are marked primary; there can be only one", primaries)
 	}
-	for key, pat := range map[string]string{"resolve.version-pattern": s.Resolve.VersionPattern, "resolve.git-tag-pattern": s.Resolve.GitTagPattern} {
+	for _, kp := range [][2]string{{"resolve.git-tag-pattern", s.Resolve.GitTagPattern}, {"resolve.version-pattern", s.Resolve.VersionPattern}} {
+		key, pat := kp[0], kp[1]
 		if pat == "" {
 			continue
 		}
@@ -341,6 +351,10 @@ var rootSpec = map[string]field{
 type converter struct {
 	file     string
 	warnings []string
+	// order is the document position of each dotted key (TOML files);
+	// keys of user maps are read in that order, so that a later spelling
+	// of the same architecture wins, as in proto.
+	order map[string]int
 }
 
 func (c *converter) errf(key, format string, args ...any) error {
@@ -471,6 +485,13 @@ func (c *converter) value(at string, v any, f field) (any, error) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
+		if c.order != nil {
+			sort.SliceStable(keys, func(i, j int) bool {
+				oi, iok := c.order[join(at, keys[i])]
+				oj, jok := c.order[join(at, keys[j])]
+				return iok && jok && oi < oj
+			})
+		}
 		for _, k := range keys {
 			s, ok := m[k].(string)
 			if !ok {
@@ -490,7 +511,9 @@ func (c *converter) value(at string, v any, f field) (any, error) {
 				}
 			}
 			if prev, dup := out[key]; dup && prev != s {
-				return nil, c.errf(join(at, k), "maps %s to %q, but another spelling of it maps to %q", key, s, prev)
+				// proto reads the map in document order: the later
+				// spelling wins. Say so, as it is rarely meant.
+				c.warnings = append(c.warnings, fmt.Sprintf("%s: %s maps %s to %q, replacing %q from another spelling of it", c.file, join(at, k), key, s, prev))
 			}
 			out[key] = s
 		}
@@ -513,4 +536,43 @@ func (c *converter) value(at string, v any, f field) (any, error) {
 		return out, nil
 	}
 	return nil, c.errf(at, "internal: unknown kind")
+}
+
+// tomlKeyOrder returns the document position of every dotted key path of a
+// TOML document (table headers and keys), for reading maps in order.
+func tomlKeyOrder(data []byte) map[string]int {
+	order := map[string]int{}
+	var p unstable.Parser
+	p.Reset(data)
+	var table []string
+	n := 0
+	keyOf := func(it unstable.Iterator) []string {
+		var parts []string
+		for it.Next() {
+			parts = append(parts, string(it.Node().Data))
+		}
+		return parts
+	}
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = keyOf(e.Key())
+		case unstable.KeyValue:
+			full := append(append([]string(nil), table...), keyOf(e.Key())...)
+			n++
+			order[strings.Join(full, ".")] = n
+			if v := e.Value(); v != nil && v.Kind == unstable.InlineTable {
+				it := v.Children()
+				for it.Next() {
+					kv := it.Node()
+					if kv.Kind == unstable.KeyValue {
+						n++
+						order[strings.Join(append(append([]string(nil), full...), keyOf(kv.Key())...), ".")] = n
+					}
+				}
+			}
+		}
+	}
+	return order
 }

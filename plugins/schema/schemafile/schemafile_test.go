@@ -99,7 +99,6 @@ versions = ["1.0.0"]
 	tests := []struct {
 		name, file, data, key, msg string
 	}{
-		{"missing download url", "a.toml", strings.Replace(base, `download-url = "https://example.com/{download_file}"`, "", 1), "install.download-url", "is required"},
 		{"wrong type", "a.toml", strings.Replace(base, `download-file = "x-{arch}"`, `download-file = 3`, 1), "platform.linux.download-file", "must be a string, not a number"},
 		{"unknown os", "a.toml", base + "[platform.plan9]\ndownload-file = \"y\"\n", "platform.plan9", "unknown operating system"},
 		{"unknown arch", "a.toml", base + "[install.arch]\nvax = \"v\"\n", "install.arch.vax", "unknown architecture"},
@@ -126,6 +125,24 @@ versions = ["1.0.0"]
 		if !strings.HasPrefix(err.Error(), tt.file+": "+tt.key) {
 			t.Errorf("%s: message %q does not start with file and key", tt.name, err)
 		}
+	}
+	// Deterministic: with several bad platforms, the first by name is
+	// named, every run (map order used to pick one at random).
+	bad := base + "[platform.windows]\ndownload-file = \"\"\n[platform.macos]\ndownload-file = \"\"\n[platform.freebsd]\ndownload-file = \"\"\n"
+	for i := 0; i < 20; i++ {
+		if _, err := Parse("a.toml", []byte(bad)); err == nil || !strings.Contains(err.Error(), "platform.freebsd.download-file") {
+			t.Fatalf("run %d: %v", i, err)
+		}
+	}
+	// proto defaults install.download-url: a schema without one loads.
+	if _, err := Parse("a.toml", []byte(strings.Replace(base, `download-url = "https://example.com/{download_file}"`, "", 1))); err != nil {
+		t.Errorf("no download-url: %v", err)
+	}
+	// Two spellings of one architecture: the later in the file wins, as
+	// in proto (trivy's plugin has x64 and x86_64), with a warning.
+	res, err := Parse("a.toml", []byte(base+"[install.arch]\nx86_64 = \"amd64\"\nx64 = \"64bit\"\n"))
+	if err != nil || res.Schema.Install.Arch["x64"] != "64bit" || len(res.Warnings) != 1 {
+		t.Errorf("duplicate arch: %v %+v", err, res)
 	}
 	if _, err := Parse("a.toml", []byte("name = ")); err == nil || !strings.Contains(err.Error(), "a.toml: cannot parse") {
 		t.Errorf("syntax error: %v", err)
