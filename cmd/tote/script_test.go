@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -66,6 +68,7 @@ func TestScripts(t *testing.T) {
 			"mirror-fault":    cmdMirrorFault,
 			"mirror-requests": cmdMirrorRequests,
 			"trojan-demo":     cmdTrojanDemo,
+			"mirror-bomb":     cmdMirrorBomb,
 		},
 	})
 }
@@ -137,6 +140,41 @@ func cmdTrojanDemo(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: trojan-demo DIR VERSION")
 	}
 	ts.Check(mirror.BuildDemoTrojan(ts.MkAbs(args[0]), args[1]))
+}
+
+// cmdMirrorBomb replaces the demo archives of a version with an archive
+// bomb, and its SHASUMS256.txt to match (the attacker controls both):
+// mirror-bomb KIND VERSION, KIND sparse (a 1 TiB sparse file in 1.5 KB),
+// zeros (64 MiB of zeros) or entries (2,000 empty files).
+func cmdMirrorBomb(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mirror-bomb KIND VERSION")
+	}
+	kind, v := args[0], args[1]
+	dir := filepath.Join(ts.Getenv("MIRROR_ROOT"), "dist", "v"+v)
+	var names []string
+	for _, plat := range mirror.DemoPlatforms {
+		prefix := fmt.Sprintf("demo-v%s-%s", v, plat)
+		var tarball bytes.Buffer
+		switch kind {
+		case "sparse":
+			tarball.Write(mirror.SparseTarBomb(prefix+"/bin/demo", 1<<40))
+		case "zeros":
+			ts.Check(mirror.ZerosTar(&tarball, prefix+"/bin", "demo", 64<<20))
+		case "entries":
+			tarball.Write(mirror.ManyEntriesTar(prefix+"/lib", 2000))
+		default:
+			ts.Fatalf("unknown bomb %q", kind)
+		}
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(tarball.Bytes())
+		ts.Check(zw.Close())
+		name := prefix + ".tar.gz"
+		ts.Check(os.WriteFile(filepath.Join(dir, name), gz.Bytes(), 0o644))
+		names = append(names, name)
+	}
+	ts.Check(mirror.WriteShasums(dir, names...))
 }
 
 // cmdMirrorRequests prints the mirror's request log, one request a line.

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"github.com/tote-dev/tote/internal/version"
 )
@@ -109,7 +108,10 @@ func newCmdClean(f *Factory) *cobra.Command {
 		Short: "Remove tool versions not used for a while, and leftovers",
 		Long: `Remove installed tool versions that have not been run or installed for
 --days days (default 30) and are not pinned here, and remove leftovers of
-interrupted installs and stale downloads. Without --yes it only lists what
+interrupted installs: version directories a killed install did not get to
+record, staging directories, partial downloads (which the next install
+would otherwise resume) and old copies moved aside. Leftovers a running
+tote process is using are kept. Without --yes it only lists what
 it would remove.`,
 		Example: `  tote clean              # list what would go
   tote clean --days 7 --yes`,
@@ -153,25 +155,20 @@ it would remove.`,
 				}
 			}
 			sort.Slice(victims, func(i, j int) bool { return victims[i].id+victims[i].ver < victims[j].id+victims[j].ver })
-			var stale []string
-			for _, dir := range []string{filepath.Join(f.Home, "temp", "downloads")} {
-				entries, _ := os.ReadDir(dir)
-				for _, e := range entries {
-					if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
-						stale = append(stale, filepath.Join(dir, e.Name()))
-					}
-				}
+			leftovers, err := m.Store.Leftovers()
+			if err != nil {
+				return err
 			}
 			if !yes {
-				if len(victims) == 0 && len(stale) == 0 {
+				if len(victims) == 0 && len(leftovers) == 0 {
 					fmt.Fprintln(f.IO.ErrOut, "nothing to clean")
 					return nil
 				}
 				for _, v := range victims {
 					fmt.Fprintf(f.IO.Out, "would remove %s %s\n", v.id, v.ver)
 				}
-				for _, s := range stale {
-					fmt.Fprintf(f.IO.Out, "would remove %s\n", s)
+				for _, l := range leftovers {
+					fmt.Fprintf(f.IO.Out, "would remove %s (%s)\n", l.Path, leftoverWhat(l))
 				}
 				fmt.Fprintln(f.IO.ErrOut, "run again with --yes to remove them")
 				return nil
@@ -182,15 +179,20 @@ it would remove.`,
 				}
 				fmt.Fprintf(f.IO.ErrOut, "removed %s %s\n", v.id, v.ver)
 			}
-			for _, s := range stale {
-				os.RemoveAll(s)
+			var gone []string
+			for _, l := range leftovers {
+				removed, err := m.Store.RemoveLeftover(l)
+				switch {
+				case err != nil:
+					return err
+				case removed:
+					gone = append(gone, l.Path)
+				default:
+					fmt.Fprintf(f.IO.ErrOut, "kept %s: a running tote process is using it\n", l.Path)
+				}
 			}
-			gone, err := m.Store.CleanStaleStaging(time.Hour)
-			if err != nil {
-				return err
-			}
-			if n := len(gone) + len(stale); n > 0 {
-				fmt.Fprintf(f.IO.ErrOut, "removed %d leftover%s: %s\n", n, plural(n), strings.Join(append(gone, stale...), ", "))
+			if n := len(gone); n > 0 {
+				fmt.Fprintf(f.IO.ErrOut, "removed %d leftover%s: %s\n", n, plural(n), strings.Join(gone, ", "))
 			}
 			return nil
 		},
@@ -198,6 +200,19 @@ it would remove.`,
 	cmd.Flags().IntVar(&days, "days", 30, "remove versions unused for this many days")
 	cmd.Flags().BoolVar(&yes, "yes", false, "remove without asking")
 	return cmd
+}
+
+// leftoverWhat says what a leftover of an interrupted install is.
+func leftoverWhat(l store.Leftover) string {
+	switch l.Kind {
+	case store.LeftoverOrphan:
+		return fmt.Sprintf("%s %s, not installed: an install was killed before recording it", l.Tool, l.Version)
+	case store.LeftoverStaging:
+		return "the staging directory of an interrupted install"
+	case store.LeftoverDownload:
+		return fmt.Sprintf("a partial download of %s %s", l.Tool, l.Version)
+	}
+	return "an old copy left by an interrupted install or uninstall"
 }
 
 func plural(n int) string {

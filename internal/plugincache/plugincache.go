@@ -32,8 +32,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -182,15 +180,11 @@ func (c *Cache) Get(ctx context.Context, loc config.Locator, opts Options) (*Ent
 	if err := os.MkdirAll(filepath.Join(c.Dir, "locks"), 0o755); err != nil {
 		return nil, fmt.Errorf("plugin cache: %w", err)
 	}
-	fl := flock.New(filepath.Join(c.Dir, "locks", key(loc.Raw)+".lock"))
-	locked, err := fl.TryLockContext(ctx, 50*time.Millisecond)
-	if err != nil || !locked {
-		if err == nil {
-			err = ctx.Err()
-		}
+	unlock, err := store.LockFile(ctx, filepath.Join(c.Dir, "locks", key(loc.Raw)+".lock"))
+	if err != nil {
 		return nil, fmt.Errorf("plugin cache: lock %s: %w", loc.Raw, err)
 	}
-	defer func() { fl.Unlock(); fl.Close() }()
+	defer unlock()
 	// Another process may have fetched it while we waited.
 	if again, ok2 := c.Lookup(loc.Raw); ok2 && !opts.Refresh && time.Since(again.FetchedAt) < c.ttl() {
 		return again, nil

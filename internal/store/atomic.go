@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
-	"time"
 )
 
 // WriteFileAtomic writes data to path so that readers see either the old
@@ -167,52 +165,4 @@ func asideName(final string) (string, error) {
 		return "", err
 	}
 	return d, nil
-}
-
-// CleanStaleStaging removes staging directories (temp/install-*) and
-// moved-aside old installs (tools/<id>/.<version>.old-*) last modified more
-// than olderThan ago: leftovers of tote processes that were killed. Use an
-// age well above the longest install (an hour or a day) so that a running
-// install's directory is never taken. It returns the paths it removed.
-func (s Store) CleanStaleStaging(olderThan time.Duration) ([]string, error) {
-	cutoff := time.Now().Add(-olderThan)
-	var removed []string
-	var errs []error
-	sweep := func(dir string, match func(name string) bool) {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-			}
-			return
-		}
-		for _, e := range entries {
-			if !match(e.Name()) {
-				continue
-			}
-			info, err := e.Info()
-			if err != nil || !info.ModTime().Before(cutoff) {
-				continue
-			}
-			p := filepath.Join(dir, e.Name())
-			if err := os.RemoveAll(p); err != nil {
-				errs = append(errs, fmt.Errorf("remove stale %s: %w", p, err))
-				continue
-			}
-			removed = append(removed, p)
-		}
-	}
-	sweep(s.TempDir(), func(n string) bool { return strings.HasPrefix(n, stagingPrefix) })
-	tools, err := os.ReadDir(s.ToolsDir())
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		errs = append(errs, err)
-	}
-	for _, t := range tools {
-		if t.IsDir() {
-			sweep(filepath.Join(s.ToolsDir(), t.Name()), func(n string) bool {
-				return strings.HasPrefix(n, ".") && strings.Contains(n, asideMarker)
-			})
-		}
-	}
-	return removed, errors.Join(errs...)
 }

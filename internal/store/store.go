@@ -137,7 +137,15 @@ func (s Store) lock(ctx context.Context, name string) (func(), error) {
 	if err := os.MkdirAll(s.LocksDir(), 0o755); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
-	path := filepath.Join(s.LocksDir(), name+".lock")
+	return LockFile(ctx, filepath.Join(s.LocksDir(), name+".lock"))
+}
+
+// LockFile takes the exclusive cross-process lock on the file at path
+// (created if missing; its directory must exist), waiting for it until ctx
+// is done: then it fails, and the caller must not go on unlocked. It is the
+// one file lock of tote (the store's locks, the plugin cache). The
+// returned unlock releases the lock and is safe to call more than once.
+func LockFile(ctx context.Context, path string) (unlock func(), err error) {
 	fl := flock.New(path)
 	ok, err := fl.TryLockContext(ctx, lockPollInterval)
 	if err != nil || !ok {
@@ -151,4 +159,20 @@ func (s Store) lock(ctx context.Context, name string) (func(), error) {
 		_ = fl.Unlock()
 		_ = fl.Close()
 	}), nil
+}
+
+// TryLockFile takes the lock of [LockFile] if no one holds it, without
+// waiting: ok is false when another process (or goroutine) has it. A
+// missing lock file is created.
+func TryLockFile(path string) (unlock func(), ok bool, err error) {
+	fl := flock.New(path)
+	ok, err = fl.TryLock()
+	if err != nil || !ok {
+		_ = fl.Close()
+		return nil, false, err
+	}
+	return sync.OnceFunc(func() {
+		_ = fl.Unlock()
+		_ = fl.Close()
+	}), true, nil
 }

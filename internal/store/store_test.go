@@ -333,39 +333,78 @@ func TestStagingAndCommit(t *testing.T) {
 	assertOnly(t, s.ToolDir("node"), "20.1.0")
 }
 
-func TestCleanStaleStaging(t *testing.T) {
+// TestLeftovers lists what killed installs leave, and removes each unless
+// a live process holds its tool version's lock.
+func TestLeftovers(t *testing.T) {
 	s := newStore(t)
-	old, _ := s.InstallStaging("node", "1.0.0")
-	fresh, _ := s.InstallStaging("node", "2.0.0")
-	mustWrite(t, filepath.Join(old, "x"), "x")
-	aside := filepath.Join(s.ToolDir("node"), ".20.1.0.old-123")
-	mustWrite(t, filepath.Join(aside, "x"), "x")
-	keep := filepath.Join(s.ToolDir("node"), "20.1.0")
-	mustWrite(t, filepath.Join(keep, "x"), "x")
-	other := filepath.Join(s.TempDir(), "download.part")
-	mustWrite(t, other, "x")
-	past := time.Now().Add(-48 * time.Hour)
-	for _, p := range []string{old, aside, keep, other} {
-		if err := os.Chtimes(p, past, past); err != nil {
-			t.Fatal(err)
-		}
+	ctx := context.Background()
+	// 20.1.0 is installed (manifest entry), 20.2.0 is an orphan.
+	mustWrite(t, filepath.Join(s.VersionDir("node", "20.1.0"), "x"), "x")
+	mustWrite(t, filepath.Join(s.VersionDir("node", "20.2.0"), "x"), "x")
+	if err := s.UpdateManifest(ctx, "node", func(m *Manifest) error {
+		m.InstalledVersions["20.1.0"] = InstalledVersion{}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
-	removed, err := s.CleanStaleStaging(24 * time.Hour)
+	// A staging directory of a live install (its lock is held), and one
+	// of a killed install.
+	unlock, err := s.LockTool(ctx, "node", "22.0.0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(removed) != 2 {
-		t.Fatalf("removed %v, want the old staging dir and the aside dir", removed)
+	live, _ := s.InstallStaging("node", "22.0.0")
+	dead, _ := s.InstallStaging("node", "21.0.0")
+	aside := filepath.Join(s.ToolDir("node"), ".20.1.0.old-123")
+	mustWrite(t, filepath.Join(aside, "x"), "x")
+	removing := filepath.Join(s.ToolDir("node"), "19.0.0.removing")
+	mustWrite(t, filepath.Join(removing, "x"), "x")
+	part := filepath.Join(s.TempDir(), "downloads", "node", "21.0.0", "node.tar.gz.part")
+	mustWrite(t, part, "x")
+
+	got, err := s.Leftovers()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, p := range []string{old, aside} {
-		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("%s not removed", p)
+	kinds := map[string]string{}
+	for _, l := range got {
+		kinds[l.Path] = l.Kind
+	}
+	want := map[string]string{
+		s.VersionDir("node", "20.2.0"): LeftoverOrphan, live: LeftoverStaging, dead: LeftoverStaging,
+		aside: LeftoverAside, removing: LeftoverAside, filepath.Dir(part): LeftoverDownload,
+	}
+	if len(kinds) != len(want) {
+		t.Errorf("leftovers %v, want %v", kinds, want)
+	}
+	for p, k := range want {
+		if kinds[p] != k {
+			t.Errorf("%s: kind %q, want %q", p, kinds[p], k)
 		}
 	}
-	for _, p := range []string{fresh, keep, other} {
-		if _, err := os.Stat(p); err != nil {
-			t.Errorf("%s removed: %v", p, err)
+	for _, l := range got {
+		removed, err := s.RemoveLeftover(l)
+		if err != nil {
+			t.Fatal(err)
 		}
+		if removed == (l.Path == live) {
+			t.Errorf("%s: removed = %v", l.Path, removed)
+		}
+	}
+	unlock()
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the live staging directory was removed: %v", err)
+	}
+	if _, err := os.Stat(s.VersionDir("node", "20.1.0")); err != nil {
+		t.Errorf("the installed version was removed: %v", err)
+	}
+	for p := range want {
+		if _, err := os.Stat(p); p != live && !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s was not removed", p)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(s.TempDir(), "downloads", "node")); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("the empty downloads/node directory was left")
 	}
 }
 

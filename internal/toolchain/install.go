@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -147,10 +148,16 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	if err := m.locate(ctx, t, ver, staging, final, &rec); err != nil {
 		return nil, err
 	}
-	if err := store.Commit(staging, final, opts.Force); err != nil {
+	// A directory at final that the manifest does not record is not
+	// installed: an install killed between the rename and the manifest
+	// update left it (we hold the version's lock, so no live process is
+	// mid-install). It is replaced like a forced reinstall replaces.
+	replace := opts.Force || m.isOrphan(id, ver)
+	if err := store.Commit(staging, final, replace); err != nil {
 		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
 	committed = true
+	testStop("after-commit")
 	if err := m.Store.UpdateManifest(ctx, id, func(man *store.Manifest) error {
 		if man.InstalledVersions == nil {
 			man.InstalledVersions = map[string]store.InstalledVersion{}
@@ -175,6 +182,20 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	return res, nil
 }
 
+// isOrphan reports whether tools/<id>/<ver> exists without a manifest
+// entry.
+func (m *Manager) isOrphan(id, ver string) bool {
+	if fi, err := os.Stat(m.Store.VersionDir(id, ver)); err != nil || !fi.IsDir() {
+		return false
+	}
+	man, err := m.Store.ReadManifest(id)
+	if err != nil {
+		return false // a corrupt manifest is the user's to fix, not ours to paper over
+	}
+	_, ok := man.InstalledVersions[ver]
+	return !ok
+}
+
 func (m *Manager) isInstalled(id, ver string) bool {
 	vs, err := m.Store.InstalledVersions(id)
 	if err != nil {
@@ -194,7 +215,7 @@ func (m *Manager) isInstalled(id, ver string) bool {
 // the lockfile's), so the download is hashed once, while it arrives, and a
 // mismatch stops the install before anything is unpacked. A checksum the
 // version file pins (opts.PinnedChecksum) is checked as well.
-func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, opts InstallOptions) error {
+func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, opts InstallOptions) (err error) {
 	expect := opts.ExpectChecksum
 	id := t.ID
 	var dl api.DownloadPrebuiltOutput
@@ -219,7 +240,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	}
 	// A download_name may hold directories (proto creates them): it must
 	// stay a relative path inside the download directory.
-	name, err := downloadName(name)
+	name, err = downloadName(name)
 	if err != nil {
 		return fmt.Errorf("plugin %q function %s: download_name for %s: %w", id, api.FuncDownloadPrebuilt, dl.DownloadURL, err)
 	}
@@ -232,6 +253,11 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			removeDownloadDir(dir, true)
+		}
+	}()
 	check, err := m.checksumFor(ctx, t, ver, dl, base, dir)
 	if err != nil {
 		return err
@@ -290,13 +316,34 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 		return fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
 	m.linkBareBinary(staging, base, id)
-	os.RemoveAll(dir)
+	removeDownloadDir(dir, false)
 	if dl.PostScript != "" {
 		if err := m.runPostScript(ctx, t, ver, staging, dl); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// removeDownloadDir removes a version's download directory, and its tool's
+// directory when that is empty, except (keepPartial) when it holds a
+// partial download the next install can resume.
+func removeDownloadDir(dir string, keepPartial bool) {
+	if keepPartial {
+		resumable := false
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".part.json") {
+				resumable = true
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if resumable {
+			return
+		}
+	}
+	os.RemoveAll(dir)
+	os.Remove(filepath.Dir(dir))
 }
 
 // unpackLimit is v, or def when v is unset.

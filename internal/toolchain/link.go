@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -197,6 +198,17 @@ func (m *Manager) Uninstall(ctx context.Context, id, ver string) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
+	if ver != "" && !slices.Contains(installed, ver) && m.isOrphan(id, ver) {
+		// Not installed, only left behind by a killed install: remove it.
+		removed, err := m.Store.RemoveLeftover(store.Leftover{Kind: store.LeftoverOrphan, Path: m.Store.VersionDir(id, ver), Tool: id, Version: ver})
+		if err != nil {
+			return nil, err
+		}
+		if !removed {
+			return nil, fmt.Errorf("%s %s is being installed by another tote process", id, ver)
+		}
+		return []string{ver}, nil
+	}
 	var targets []string
 	if ver == "" {
 		targets = installed
@@ -268,7 +280,7 @@ func (m *Manager) uninstallOne(ctx context.Context, id, ver string, meta *launch
 // removeTree removes dir by first renaming it aside, so that a crash midway
 // never leaves a half-deleted version under its real name.
 func removeTree(dir string) error {
-	aside := dir + ".removing"
+	aside := store.RemovingName(dir)
 	os.RemoveAll(aside)
 	if err := os.Rename(dir, aside); err != nil {
 		if os.IsNotExist(err) {

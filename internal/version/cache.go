@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/tote-dev/tote/internal/store"
 )
 
 // DefaultCacheTTL is how long a cached remote version list stays fresh.
@@ -97,7 +99,7 @@ func (c Cache) LoadAny(tool string) (*CachedList, error) {
 
 // Store writes list for tool atomically (temporary file, fsync, rename).
 // A zero FetchedAt is set to Now.
-func (c Cache) Store(tool string, list CachedList) (err error) {
+func (c Cache) Store(tool string, list CachedList) error {
 	p, err := c.path(tool)
 	if err != nil {
 		return err
@@ -115,27 +117,8 @@ func (c Cache) Store(tool string, list CachedList) (err error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("version cache: %w", err)
 	}
-	tmp, err := os.CreateTemp(c.Dir, "."+tool+".*.tmp")
-	if err != nil {
+	if err := store.WriteFileAtomic(p, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("version cache: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(append(data, '\n')); err != nil {
-		return fmt.Errorf("version cache: write %s: %w", p, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("version cache: write %s: %w", p, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("version cache: write %s: %w", p, err)
-	}
-	if err = os.Rename(tmp.Name(), p); err != nil {
-		return fmt.Errorf("version cache: write %s: %w", p, err)
 	}
 	return nil
 }

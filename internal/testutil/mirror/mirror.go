@@ -30,6 +30,14 @@ const (
 	Truncate = "truncate"
 	// Oversize sends the body followed by extra bytes (with a matching length).
 	Oversize = "oversize"
+	// StallHalf announces the whole file (with its Last-Modified), sends
+	// half of it and then sends nothing more until the client goes away,
+	// as a download killed midway sees it. Range requests are served.
+	StallHalf = "stall-half"
+	// Drip sends the response headers, then one byte every 100 ms.
+	Drip = "drip"
+	// Hang reads the request and never answers.
+	Hang = "hang"
 )
 
 // Server is a running mirror.
@@ -115,6 +123,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case Truncate:
 		dropHalf(w, file)
 		return
+	case Drip:
+		drip(w, r, file)
+		return
+	case Hang:
+		<-r.Context().Done()
+		return
+	case StallHalf:
+		if r.Header.Get("Range") == "" {
+			stallHalf(w, r, file)
+			return
+		}
 	case Oversize:
 		b, err := os.ReadFile(file)
 		if err != nil {
@@ -150,6 +169,48 @@ func dirIndex(dir string) (string, os.FileInfo, error) {
 		}
 	}
 	return "", nil, err
+}
+
+// drip announces file and sends it one byte every 100 ms.
+func drip(w http.ResponseWriter, r *http.Request, file string) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	for i := range b {
+		if _, err := w.Write(b[i : i+1]); err != nil {
+			return
+		}
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// stallHalf sends half of file and waits for the client to go away.
+func stallHalf(w http.ResponseWriter, r *http.Request, file string) {
+	b, err := os.ReadFile(file)
+	fi, err2 := os.Stat(file)
+	if err != nil || err2 != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Header().Set("Last-Modified", fi.ModTime().UTC().Format(http.TimeFormat))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b[:len(b)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	<-r.Context().Done()
 }
 
 // dropHalf announces the whole length, writes half, and closes the
