@@ -9,7 +9,9 @@
 //	<dir>/plugins/demo.wasm        the demo tool plugin (every tool uses it)
 //	<dir>/home                     $HOME
 //	<dir>/home/.tote               $TOTE_HOME (global .prototools, tools, shims)
-//	<dir>/home/proj                a project pinning demo = "1.0"
+//	<dir>/home/proj                a project pinning demo = "1.0", with a
+//	                               .prototools.lock that locks it (so every
+//	                               figure includes the lockfile check)
 //	<dir>/home/proj20              a project pinning t01..t20 = "1.0" (and demo)
 //
 // Usage:
@@ -122,7 +124,7 @@ func run(dir, tote, exe string, tools int) error {
 		cwd  string
 		args []string
 	}{
-		{filepath.Join(home, "proj"), []string{"install", "demo", "1.0"}},
+		{filepath.Join(home, "proj"), []string{"install", "demo", "1.0", "--update-lock"}},
 		{filepath.Join(home, "proj20"), []string{"install"}},
 	}
 	for _, s := range steps {
@@ -137,6 +139,9 @@ func run(dir, tote, exe string, tools int) error {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("%s %s was not installed: %w", id, Version, err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(home, "proj", ".prototools.lock")); err != nil {
+		return fmt.Errorf("proj has no lockfile: %w", err)
 	}
 	fmt.Printf("sandbox ready: %s (%d tools installed from %s)\n", dir, len(ids), srv.URL)
 	return nil
