@@ -162,7 +162,7 @@ Environment:
 		newCmdInstall, newCmdUninstall,
 		newCmdPin, newCmdUnpin, newCmdClean,
 		newCmdVersions, newCmdList, newCmdStatus, newCmdOutdated,
-		newCmdRun, newCmdWhich,
+		newCmdRun, newCmdWhich, newCmdImport,
 		newCmdInstallGlobal, newCmdUninstallGlobal, newCmdListGlobal,
 	} {
 		root.AddCommand(c(f))

@@ -38,6 +38,13 @@ type InstallOptions struct {
 	// installed version must have recorded it too: "already installed" with
 	// another checksum is a *launch.LockMismatchError.
 	ExpectChecksum string
+	// FromDir adopts an installed copy of the version (such as proto's
+	// ~/.proto/tools/<id>/<version>) instead of installing it: the tree
+	// is copied into place, then located and linked like any install.
+	FromDir string
+	// FromSource and FromChecksum are what the adopted copy was installed
+	// from, when known (proto's manifest records them).
+	FromSource, FromChecksum string
 
 	// lockPath is the lockfile ExpectChecksum comes from, for messages.
 	lockPath string
@@ -119,7 +126,13 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	}()
 	rec := store.InstalledVersion{InstalledAt: time.Now().UTC()}
 	done := false
-	if t.Plugin.HasFunction(api.FuncNativeInstall) {
+	if opts.FromDir != "" {
+		if err := copyTree(opts.FromDir, staging); err != nil {
+			return nil, fmt.Errorf("adopt %s %s from %s: %w", id, ver, opts.FromDir, err)
+		}
+		rec.SourceURL, rec.Checksum = opts.FromSource, opts.FromChecksum
+		done = true
+	} else if t.Plugin.HasFunction(api.FuncNativeInstall) {
 		var out api.NativeInstallOutput
 		in := api.NativeInstallInput{Context: m.context(id, ver), InstallDir: m.virtual(staging), Force: opts.Force}
 		if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncNativeInstall, in, &out); err != nil {
@@ -746,4 +759,38 @@ func (m *Manager) InstalledTools() ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// copyTree copies the regular files, directories and symbolic links of src
+// into dst (which exists), keeping modes; anything else is refused.
+// Symbolic links are copied as they are: locate_executables and the
+// unpacker's rules decide what is used.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, info.Mode().Perm()|0o700)
+		case info.Mode()&os.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case info.Mode().IsRegular():
+			return copyFile(p, target, info.Mode().Perm())
+		}
+		return fmt.Errorf("%s is not a regular file, directory or symbolic link", p)
+	})
 }
