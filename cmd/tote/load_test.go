@@ -38,7 +38,7 @@ func TestLoadConcurrentProcesses(t *testing.T) {
 				want string // the version a run must print
 			}{
 				{[]string{"install", "demo", v}, ""},
-				{[]string{"pin", fmt.Sprintf("tool%02d", i), "1." + fmt.Sprint(i)}, ""},
+				{[]string{"pin", "--force", fmt.Sprintf("tool%02d", i), "1." + fmt.Sprint(i)}, ""}, // no such tools: --force skips the check
 				{[]string{"run", "--install", "demo", other, "--", "p", fmt.Sprint(i)}, other},
 				{[]string{"run", "demo", v, "--", "again"}, v},
 				{[]string{"list"}, ""},

@@ -91,6 +91,9 @@ func setupMirror(env *testscript.Env, wasm string) error {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return err
 	}
+	if err := shareWasmCache(home); err != nil {
+		return err
+	}
 	global := fmt.Sprintf(`# written by the test harness
 [plugins]
 demo = "file://%s"
@@ -111,6 +114,21 @@ demo = "file://%s"
 	env.Setenv("TOTE_LOG", "warn")
 	env.Values["mirror"] = srv
 	return nil
+}
+
+// shareWasmCache points $TOTE_HOME/cache/wasm at one compilation cache for
+// the whole run: compiling the demo plugin costs seconds on a busy machine,
+// and every script would pay it again in its fresh home. wazero writes the
+// cache with a temp file and a rename, so scripts share it safely.
+func shareWasmCache(home string) error {
+	shared := filepath.Join(binDir, "wasm-cache")
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(home, "cache"), 0o755); err != nil {
+		return err
+	}
+	return os.Symlink(shared, filepath.Join(home, "cache", "wasm"))
 }
 
 // cmdMirrorFault sets a fault on a mirror path: mirror-fault PATH KIND

@@ -52,7 +52,7 @@ func (f *Factory) extensionHost(cfg *config.Config) *extension.Host {
 	if logger == nil {
 		level, on, _ := parseLevel(os.Getenv("TOTE_LOG"))
 		if on {
-			logger = slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: level}))
+			logger = slog.New(newLogHandler(f.IO.ErrOut, level))
 		}
 	}
 	st := store.Store{Home: f.Home}

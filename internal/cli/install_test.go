@@ -29,7 +29,10 @@ func TestNewCmdInstallFlags(t *testing.T) {
 		{name: "bad pin", args: "node --pin=project", wantErr: `--pin takes local or global, not "project"`},
 		{name: "pin without tool", args: "--pin", wantErr: "--pin needs a TOOL"},
 		{name: "bad jobs", args: "--jobs -1", wantErr: "--jobs must be 1 or more"},
-		{name: "too many", args: "node 20 extra", wantErr: `too many arguments: ["extra"]`},
+		{name: "spec among several", args: "node 20 extra", wantErr: `"20" is not a tool, and a spec goes with its tool`},
+		{name: "tool@spec", args: "node@20 go@1.22 zig", want: InstallOptions{Jobs: []toolchain.Job{{Tool: "node", Spec: "20"}, {Tool: "go", Spec: "1.22"}, {Tool: "zig"}}}},
+		{name: "alias named like the tool", args: "node node", want: InstallOptions{Jobs: []toolchain.Job{{Tool: "node", Spec: "node"}}}},
+		{name: "empty spec", args: "node@", wantErr: `"node@" is not TOOL or TOOL@SPEC`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

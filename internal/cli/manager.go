@@ -36,6 +36,11 @@ func (f *Factory) loadConfig() (*config.Config, string, string, error) {
 			fmt.Fprintf(f.IO.ErrOut, "tote: warning: %s\n", w)
 		}
 	}
+	if f.Logger != nil {
+		for i, file := range cfg.Files() {
+			f.Logger.Debug("read config", "order", i+1, "path", file.Path)
+		}
+	}
 	return cfg, cwd, home, nil
 }
 

@@ -65,7 +65,9 @@ func Run(ctx context.Context, args []string, io *IOStreams, extra ...Command) in
 	defer stop()
 	f := &Factory{IO: io, Version: Version}
 	root := NewRootCmd(f, extra...)
+	args = normalizeArgs(args)
 	addExtensionCommands(ctx, f, root, args)
+	tameCobra(root)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
@@ -105,7 +107,7 @@ func parseLevel(s string) (slog.Level, bool, error) {
 	case "debug":
 		return slog.LevelDebug, true, nil
 	case "trace":
-		return slog.LevelDebug - 4, true, nil
+		return LevelTrace, true, nil
 	}
 	return 0, false, fmt.Errorf("invalid log level %q: use off, error, warn, info, debug or trace", s)
 }
@@ -134,20 +136,11 @@ Environment:
 		SilenceErrors: true,
 		Version:       f.Version,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("log") {
-				if env := os.Getenv("TOTE_LOG"); env != "" {
-					logLevel = env
-				}
-			}
-			level, on, err := parseLevel(logLevel)
+			logger, err := loggerFor(f.IO.ErrOut, logLevel, cmd.Flags().Changed("log"))
 			if err != nil {
 				return err
 			}
-			if on {
-				f.Logger = slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: level}))
-			} else {
-				f.Logger = slog.New(slog.DiscardHandler)
-			}
+			f.Logger = logger
 			home, err := ResolveHome()
 			if err != nil {
 				return fmt.Errorf("cannot find the tote home directory: %w", err)

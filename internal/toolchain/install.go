@@ -246,7 +246,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 		}
 	}
 	settings := m.Config.Settings()
-	dlURL := settings.RewriteURL(dl.DownloadURL)
+	dlURL := m.RewriteURL(dl.DownloadURL)
 	name := dl.DownloadName
 	if name == "" {
 		name = urlBase(dl.DownloadURL)
@@ -471,7 +471,7 @@ func (m *Manager) checksumFor(ctx context.Context, t *Tool, ver string, dl api.D
 		m.Logger.Warn("no checksum given by the plugin; the download was not verified", "tool", id, "version", ver, "url", dl.DownloadURL)
 		return none, nil
 	}
-	sumURL := m.Config.Settings().RewriteURL(dl.ChecksumURL)
+	sumURL := m.RewriteURL(dl.ChecksumURL)
 	sumName := dl.ChecksumName
 	if sumName == "" {
 		sumName = urlBase(dl.ChecksumURL)

@@ -141,7 +141,7 @@ func (m *Manager) runtime(ctx context.Context) (*runtime.Runtime, error) {
 			WithHTTPClient(m.HTTP).
 			WithHostEnvironment(m.HostEnv()).
 			WithMounts(m.mounts).
-			WithRewrite(m.Config.Settings().RewriteURL)
+			WithRewrite(m.RewriteURL)
 		m.rt, m.rtErr = runtime.New(ctx, cfg)
 		if m.rtErr != nil {
 			m.rtErr = fmt.Errorf("start the plugin runtime: %w", m.rtErr)
@@ -213,4 +213,16 @@ func (m *Manager) context(id, version string) api.Context {
 		c.ToolDir = m.virtual(m.Store.VersionDir(id, version))
 	}
 	return c
+}
+
+// RewriteURL applies [settings] url-rewrites to u, logging the URL before
+// and after at trace level (at debug when a rewrite changed it).
+func (m *Manager) RewriteURL(u string) string {
+	r := m.Config.Settings().RewriteURL(u)
+	if r != u {
+		m.Logger.Debug("url rewritten", "url", u, "to", r)
+	} else {
+		m.Logger.Log(context.Background(), slog.LevelDebug-4, "url", "url", u)
+	}
+	return r
 }

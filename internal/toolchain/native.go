@@ -60,7 +60,7 @@ func (h *nativeHost) Log(level api.LogTarget, msg string) {
 
 // Fetch GETs url after url-rewrites, bounded to 256 MiB.
 func (h *nativeHost) Fetch(ctx context.Context, url string) ([]byte, error) {
-	url = h.m.Config.Settings().RewriteURL(url)
+	url = h.m.RewriteURL(url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err

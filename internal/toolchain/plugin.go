@@ -11,15 +11,19 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/store"
+	"github.com/tote-dev/tote/internal/shellquote"
+	"github.com/tote-dev/tote/internal/suggest"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
@@ -132,19 +136,40 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 		}
 		return pluginSource{kind: "builtin", path: id, digest: m.builtinDigest(), label: "builtin:" + id}, nil
 	}
-	return pluginSource{}, &UnknownToolError{ID: id}
+	return pluginSource{}, &UnknownToolError{ID: id, Suggest: suggest.Similar(id, m.KnownTools())}
 }
 
 // UnknownToolError is returned for a tool with no plugin.
-type UnknownToolError struct{ ID string }
+type UnknownToolError struct {
+	ID string
+	// Suggest are known tools whose names are close to ID, best first.
+	Suggest []string
+}
 
 func (e *UnknownToolError) Error() string {
+	if len(e.Suggest) > 0 {
+		return fmt.Sprintf("unknown tool %q", e.ID)
+	}
 	return fmt.Sprintf("unknown tool %q: no plugin is configured for it and it is not built in", e.ID)
 }
 
-// Hint says how to add a plugin.
+// Hint says which known tool was probably meant, or how to add a plugin.
 func (e *UnknownToolError) Hint() string {
-	return fmt.Sprintf("add a plugin under [plugins] in .prototools, e.g. %s = \"file://./plugins/%s.wasm\"", e.ID, strings.ReplaceAll(e.ID, "-", "_"))
+	if len(e.Suggest) > 0 {
+		return "did you mean " + orList(e.Suggest) + "?"
+	}
+	return fmt.Sprintf("add a plugin under [plugins] in .prototools, e.g. %s = \"file://./plugins/%s.wasm\"", shellquote.Quote(e.ID), strings.ReplaceAll(e.ID, "-", "_"))
+}
+
+// orList writes up to three names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	if len(names) > 3 {
+		names = names[:3]
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // toolSlot is one tool's entry in Manager.tools: ready is closed once the
@@ -231,6 +256,8 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 		}
 	}
 	p = &policyPlugin{Plugin: p, policy: policy}
+	m.Logger.Debug("plugin loaded", "tool", id, "plugin", src.label)
+	p = &loggedPlugin{Plugin: p, log: m.Logger}
 	t := &Tool{ID: id, Plugin: p, Table: table}
 	if err := p.Call(ctx, api.FuncRegisterTool, api.RegisterToolInput{ID: id}, &t.Info); err != nil {
 		p.Close(ctx)
@@ -318,4 +345,25 @@ func (m *Manager) execGrantHint(id string) string {
 		return fmt.Sprintf("to allow it, add permissions = [\"exec\"] to [tools.%s] at %s:%d", id, path, line)
 	}
 	return fmt.Sprintf("to allow it, add to %s:\n  [tools.%s]\n  permissions = [\"exec\"]", config.NearestFile(m.Cwd, m.UserHome), id)
+}
+
+// loggedPlugin logs every plugin call at debug level, with its duration.
+type loggedPlugin struct {
+	Plugin
+	log *slog.Logger
+}
+
+func (p *loggedPlugin) Call(ctx context.Context, fn string, in, out any) error {
+	if !p.log.Enabled(ctx, slog.LevelDebug) {
+		return p.Plugin.Call(ctx, fn, in, out)
+	}
+	start := time.Now()
+	err := p.Plugin.Call(ctx, fn, in, out)
+	d := time.Since(start).Round(10 * time.Microsecond)
+	if err != nil {
+		p.log.Debug("plugin call failed", "plugin", p.ID(), "function", fn, "duration", d, "err", err)
+	} else {
+		p.log.Debug("plugin call", "plugin", p.ID(), "function", fn, "duration", d)
+	}
+	return err
 }

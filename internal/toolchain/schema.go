@@ -29,7 +29,7 @@ func (m *Manager) PluginCache() *plugincache.Cache {
 	c := &plugincache.Cache{
 		Dir:         m.Store.PluginsDir(),
 		HTTP:        m.HTTP,
-		Rewrite:     m.Config.Settings().RewriteURL,
+		Rewrite:     m.RewriteURL,
 		Offline:     m.Offline(),
 		GitHubToken: os.Getenv("GITHUB_TOKEN"),
 		GitHubAPI:   os.Getenv("TOTE_GITHUB_API"),
@@ -101,7 +101,7 @@ func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable
 	// http(s) mirror of it over the dumb or smart HTTP protocol); the
 	// host's own ls-remote applies them itself.
 	if g := res.Schema.Resolve.GitURL; g != "" && m.LsRemote == nil {
-		if rw := m.Config.Settings().RewriteURL(g); rw != g {
+		if rw := m.RewriteURL(g); rw != g {
 			res.Schema.Resolve.GitURL = rw
 			if res.JSON, err = json.Marshal(res.Schema); err != nil {
 				return nil, fmt.Errorf("load plugin %s for %s: %w", src.label, id, err)

@@ -143,7 +143,7 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 			return Detection{}, false
 		}
 		if p, ok := f.Pins[id]; ok {
-			return Detection{Spec: p.Spec, Source: f.Path, Line: p.Line, Kind: d.pinKind(f.Path)}, true
+			return Detection{Spec: p.Spec, Source: f.Path, Line: p.Line, Kind: d.PinKind(f.Path)}, true
 		}
 		return Detection{}, false
 	}
@@ -204,13 +204,15 @@ func (d *Detector) Detect(id string, meta *Meta) (Detection, error) {
 			continue
 		}
 		if p, ok := f.Pins[id]; ok {
-			return Detection{Spec: p.Spec, Source: f.Path, Line: p.Line, Kind: d.pinKind(f.Path)}, nil
+			return Detection{Spec: p.Spec, Source: f.Path, Line: p.Line, Kind: d.PinKind(f.Path)}, nil
 		}
 	}
 	return Detection{}, nil
 }
 
-func (d *Detector) pinKind(path string) string {
+// PinKind is FromGlobalPin for the global $TOTE_HOME/.prototools and
+// FromPin for any other file.
+func (d *Detector) PinKind(path string) string {
 	if d.Store != nil && path == config.GlobalFile(d.Store.Home) {
 		return FromGlobalPin
 	}
