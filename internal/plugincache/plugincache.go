@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/httpx"
 	"github.com/tote-dev/tote/internal/store"
 )
 
@@ -296,7 +297,7 @@ func (c *Cache) get(ctx context.Context, raw string, headers map[string]string) 
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, u, fmt.Errorf("GET %s: %w", u, err)
+		return nil, u, httpx.WrapNetwork(u, fmt.Errorf("GET %s: %w", u, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -304,7 +305,7 @@ func (c *Cache) get(ctx context.Context, raw string, headers map[string]string) 
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxSize+1))
 	if err != nil {
-		return nil, u, fmt.Errorf("GET %s: %w", u, err)
+		return nil, u, httpx.WrapNetwork(u, fmt.Errorf("GET %s: %w", u, err))
 	}
 	if len(data) > MaxSize {
 		return nil, u, fmt.Errorf("GET %s: larger than %d bytes", u, MaxSize)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -292,5 +294,25 @@ func TestConcurrentGetFetchesOnce(t *testing.T) {
 	wg.Wait()
 	if n := up.hits.Load(); n != 1 {
 		t.Errorf("%d fetches, want 1", n)
+	}
+}
+
+// TestFetchUnreachableHints: a plugin host that cannot be reached is a
+// network error whose hint names mirrors and TOTE_OFFLINE (issue 14 item 9).
+func TestFetchUnreachableHints(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	c := &Cache{Dir: t.TempDir()}
+	_, err = c.Get(context.Background(), loc(config.LocatorHTTPS, "http://"+addr+"/x.toml"), Options{})
+	var h interface{ Hint() string }
+	if !errors.As(err, &h) || !strings.Contains(h.Hint(), "url-rewrites") || !strings.Contains(h.Hint(), "TOTE_OFFLINE=1") {
+		t.Fatalf("want a hint about mirrors and TOTE_OFFLINE, got %v", err)
+	}
+	if !strings.Contains(err.Error(), addr) {
+		t.Errorf("the error does not name the URL: %v", err)
 	}
 }
