@@ -21,8 +21,8 @@ import (
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
-	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/shellquote"
+	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/suggest"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
