@@ -86,7 +86,7 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (_ *fast
 		return nil, fastpath.ErrNeedsPlugin
 	}
 	meta, err := fastpath.ReadMeta(st, target.Tool)
-	if err != nil || meta == nil || meta.Has("pre_run") {
+	if err != nil || meta == nil || meta.Has("pre_run") || meta.Has("activate_environment") {
 		return nil, fastpath.ErrNeedsPlugin
 	}
 	d := &fastpath.Detector{Config: cfg, Store: st, Cwd: cwd, UserHome: userHome}

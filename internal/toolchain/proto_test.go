@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
 // proto's data:// locator: the plugin's bytes inline (here proto's own node
@@ -41,5 +44,33 @@ func TestBuiltinToolsSetting(t *testing.T) {
 	}
 	if _, err := m.Tool(context.Background(), "beta"); err == nil || !strings.Contains(err.Error(), "settings.builtin-tools") {
 		t.Errorf("beta: %v", err)
+	}
+}
+
+// What proto does around a run: activate_environment's variables and
+// paths reach the tool, pre_run's args come after the user's, and
+// set_env_var's PATH entries are appended.
+func TestRunLifecycleAsProto(t *testing.T) {
+	e := newEnv(t, map[string][]string{"alpha": {"1.0.0"}})
+	tbl := e.builtins["alpha"].Table
+	tbl[api.FuncActivateEnvironment] = pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.ActivateEnvironmentInput) (api.ActivateEnvironmentOutput, error) {
+		return api.ActivateEnvironmentOutput{Env: map[string]string{"ALPHA_HOME": in.Context.ToolDir.Path}, Paths: []string{"/proto/tools/alpha/1.0.0/extra"}}, nil
+	})
+	tbl[api.FuncPreRun] = pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.RunHook) (api.RunHookResult, error) {
+		return api.RunHookResult{Args: []string{"--from-pre-run"}}, nil
+	})
+	e.writeProject("alpha = \"1.0.0\"\n")
+	m := e.manager()
+	mustInstall(t, m, InstallRequest{Jobs: []Job{{Tool: "alpha", Spec: "1.0.0"}}})
+	plan, err := m.PrepareRun(context.Background(), "alpha", RunOptions{Args: []string{"user-arg"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(plan.Args, " ") != "user-arg --from-pre-run" {
+		t.Errorf("args = %q, want the user's then pre_run's", plan.Args)
+	}
+	env := strings.Join(plan.Env, "\n")
+	if !strings.Contains(env, "ALPHA_HOME=/proto/tools/alpha/1.0.0") || !strings.Contains(env, filepath.Join(e.home, "tools", "alpha", "1.0.0", "extra")) {
+		t.Errorf("activate_environment did not reach the run:\n%s", env)
 	}
 }

@@ -107,6 +107,28 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		lo.Env = append(lo.Env, env)
 	}
 	meta, _ := launch.ReadMeta(m.Store, id)
+	if meta.Has(api.FuncActivateEnvironment) {
+		// proto calls activate_environment before every run: its
+		// variables and PATH entries reach the tool.
+		t, err := m.Tool(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var out api.ActivateEnvironmentOutput
+		if err := t.Plugin.Call(ctx, api.FuncActivateEnvironment, api.ActivateEnvironmentInput{Context: m.context(id, ver)}, &out); err != nil {
+			return nil, err
+		}
+		if len(out.Env) > 0 {
+			lo.Env = append(lo.Env, out.Env)
+		}
+		for _, p := range out.Paths {
+			r, err := m.real(id, p)
+			if err != nil {
+				return nil, err
+			}
+			lo.Paths = append(lo.Paths, r)
+		}
+	}
 	if meta.Has(api.FuncPreRun) {
 		t, err := m.Tool(ctx, id)
 		if err != nil {
