@@ -18,7 +18,7 @@
 //	[extensions.stats]
 //	enabled = true
 //	permissions = ["network"]
-//	limits = { memory = "128MiB", call-timeout = "5s", max-restarts = 3 }
+//	limits = { memory = "128MiB", call-timeout = "5s", run-timeout = "250ms", max-restarts = 3 }
 //
 //	[settings]
 //	auto-install = true
@@ -130,14 +130,31 @@ type ExtensionTable struct {
 // Limits bound an extension's resources. A zero field means "use the default".
 type Limits struct {
 	// Memory in bytes; written as an integer or a size such as "128MiB".
+	// From MinMemoryLimit to MaxMemoryLimit (WebAssembly's 4 GiB).
 	Memory int64
 	// CallTimeout per plugin call; written as a duration such as "5s" or an
-	// integer number of milliseconds.
+	// integer number of milliseconds; at most MaxCallTimeout.
 	CallTimeout time.Duration
+	// RunTimeout per call for an event on the run path (pre-run, post-run,
+	// version-resolved: every `tote run` and shim waits for them); written
+	// like CallTimeout (key run-timeout).
+	RunTimeout time.Duration
 	// MaxRestarts is the fault budget before quarantine; nil when unset
-	// (0 is meaningful: never restart).
+	// (0 is meaningful: never restart). At most MaxRestartsLimit.
 	MaxRestarts *int
 }
+
+// Domains of the [extensions.<id>.limits] values, checked at parse time.
+const (
+	// MinMemoryLimit is one WebAssembly page.
+	MinMemoryLimit = 64 << 10
+	// MaxMemoryLimit is what a 32-bit WebAssembly memory can address.
+	MaxMemoryLimit = 4 << 30
+	// MaxCallTimeout bounds call-timeout and run-timeout.
+	MaxCallTimeout = time.Hour
+	// MaxRestartsLimit bounds max-restarts.
+	MaxRestartsLimit = 1000
+)
 
 // Settings is the [settings] table. Unknown keys are ignored so that files
 // written for proto keep working.

@@ -277,6 +277,9 @@ func (c *Config) Extensions() map[string]ExtensionTable {
 			if fe.Limits.CallTimeout != 0 {
 				e.Limits.CallTimeout = fe.Limits.CallTimeout
 			}
+			if fe.Limits.RunTimeout != 0 {
+				e.Limits.RunTimeout = fe.Limits.RunTimeout
+			}
 			if fe.Limits.MaxRestarts != nil {
 				n := *fe.Limits.MaxRestarts
 				e.Limits.MaxRestarts = &n

@@ -326,19 +326,31 @@ func (p *parser) limits(at []string, v any) (Limits, error) {
 			if l.Memory, err = parseSize(val); err != nil {
 				return l, p.errorf(kat, "%s: %v", strings.Join(kat, "."), err)
 			}
-		case "call-timeout":
-			if l.CallTimeout, err = parseTimeout(val); err != nil {
+			if l.Memory < MinMemoryLimit || l.Memory > MaxMemoryLimit {
+				return l, p.errorf(kat, "%s = %s is out of range: a WebAssembly memory is from 64KiB to 4GiB", strings.Join(kat, "."), describe(val))
+			}
+		case "call-timeout", "run-timeout":
+			var d time.Duration
+			if d, err = parseTimeout(val); err != nil {
 				return l, p.errorf(kat, "%s: %v", strings.Join(kat, "."), err)
+			}
+			if d > MaxCallTimeout {
+				return l, p.errorf(kat, "%s = %s is out of range: at most %s", strings.Join(kat, "."), describe(val), MaxCallTimeout)
+			}
+			if k == "call-timeout" {
+				l.CallTimeout = d
+			} else {
+				l.RunTimeout = d
 			}
 		case "max-restarts":
 			n, ok := val.(int64)
-			if !ok || n < 0 || n > math.MaxInt32 {
-				return l, p.errorf(kat, "%s must be a non-negative integer, not %s", strings.Join(kat, "."), describe(val))
+			if !ok || n < 0 || n > MaxRestartsLimit {
+				return l, p.errorf(kat, "%s must be an integer from 0 to %d, not %s", strings.Join(kat, "."), MaxRestartsLimit, describe(val))
 			}
 			i := int(n)
 			l.MaxRestarts = &i
 		default:
-			return l, p.errorf(kat, "unknown limit %s (want memory, call-timeout or max-restarts)", k)
+			return l, p.errorf(kat, "unknown limit %s (want memory, call-timeout, run-timeout or max-restarts)", k)
 		}
 	}
 	return l, nil

@@ -211,7 +211,7 @@ func TestParseErrors(t *testing.T) {
 		{"memory negative", "[extensions.stats.limits]\nmemory = -5\n", "2:1: extensions.stats.limits.memory: size must be positive"},
 		{"timeout", "[extensions.stats.limits]\ncall-timeout = \"soon\"\n", `2:1: extensions.stats.limits.call-timeout: invalid duration "soon"`},
 		{"timeout float", "[extensions.stats.limits]\ncall-timeout = 1.5\n", "2:1: extensions.stats.limits.call-timeout: timeout must be milliseconds or a string"},
-		{"restarts", "[extensions.stats.limits]\nmax-restarts = -1\n", "2:1: extensions.stats.limits.max-restarts must be a non-negative integer, not -1"},
+		{"restarts", "[extensions.stats.limits]\nmax-restarts = -1\n", "2:1: extensions.stats.limits.max-restarts must be an integer from 0 to 1000, not -1"},
 		{"unknown limit", "[extensions.stats.limits]\ncpu = 1\n", "2:1: unknown limit cpu"},
 		{"env", "[env]\nA = 1\n", "2:1: env.A must be a string or a boolean, not an integer"},
 		{"invalid utf8", "node = \"\xff\"\n", "1:"},

@@ -148,7 +148,7 @@ func (f *File) TrustDigest() string {
 	}
 	for _, id := range sortedMapKeys(f.Extensions) {
 		e := f.Extensions[id]
-		m := map[string]any{"id": id, "config": e.Config, "memory": e.Limits.Memory, "call-timeout": int64(e.Limits.CallTimeout)}
+		m := map[string]any{"id": id, "config": e.Config, "memory": e.Limits.Memory, "call-timeout": int64(e.Limits.CallTimeout), "run-timeout": int64(e.Limits.RunTimeout)}
 		if e.Enabled != nil {
 			m["enabled"] = *e.Enabled
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/tote-dev/tote/api"
 )
@@ -121,6 +122,9 @@ func (h *Host) RunCommand(ctx context.Context, name string, args []string, cwd s
 		reply, err = e.plugin.HandleCommand(ctx, inv)
 		return err
 	})
+	if err == nil {
+		h.clearFaultsAfterSuccess(e)
+	}
 	return reply, err
 }
 
@@ -149,8 +153,11 @@ type Info struct {
 	// Subscriptions and Commands are what it registered.
 	Subscriptions []api.SubscribeInput `json:"subscriptions"`
 	Commands      []api.CommandSpec    `json:"commands"`
-	// Faults counts the faults in the current window.
+	// Faults counts its faults in a row (across tote processes, within
+	// the fault window).
 	Faults int `json:"faults"`
+	// QuarantinedAt is when it was quarantined; absent when it is not.
+	QuarantinedAt *time.Time `json:"quarantined_at,omitempty"`
 	// DataDir is its data directory.
 	DataDir string `json:"data_dir,omitempty"`
 }
@@ -199,6 +206,10 @@ func (h *Host) info(e *entry) Info {
 	}
 	if e.err != nil {
 		in.Error = e.err.Error()
+	}
+	if e.state == StateQuarantined && !e.quarantinedAt.IsZero() {
+		at := e.quarantinedAt
+		in.QuarantinedAt = &at
 	}
 	switch e.state {
 	case StateEnabled, StateQuarantined:

@@ -107,44 +107,47 @@ func (h *Host) call(e *entry, fn string, f func() error) error {
 	return err
 }
 
-// fault records a fault of e: the next call re-enables it on a fresh
-// instance, unless this fault exceeds its restart budget, which quarantines
-// it. h.mu is held.
+// fault records a fault of e, in $TOTE_HOME for the processes to come:
+// the next call re-enables it on a fresh instance, unless the faults in a
+// row exceed its restart budget, which quarantines it. h.mu is held.
 func (h *Host) fault(e *entry, fn string, err error) {
-	now := h.opts.Now()
-	kept := e.faults[:0]
-	for _, t := range e.faults {
-		if now.Sub(t) < h.opts.FaultWindow {
-			kept = append(kept, t)
-		}
-	}
-	e.faults = append(kept, now)
+	r := h.recordFault(e, h.opts.Now(), err)
+	e.faults = r.Faults
 	h.logger.Warn("extension fault", "extension", e.id, "function", fn, "error", err, "faults", len(e.faults))
 	if e.state != StateEnabled {
-		// A fault while probing or enabling refuses the plugin instead.
+		// A fault while probing or enabling refuses the plugin instead
+		// (and counts for the next process).
 		return
 	}
-	if len(e.faults) > e.limits.maxRestarts {
+	if r.Quarantined() {
 		h.quarantine(e, err)
 		return
 	}
 	e.needsRecover = true
 }
 
-// quarantine turns e off for the rest of the process, with one warning.
-// Its access listeners stay in their chains and deny (fail closed); its
-// observe listeners and commands are skipped. h.mu is held.
+// quarantine turns e off, with one warning, in this process (the record
+// keeps it off in the next ones). Its access listeners stay in their
+// chains and deny (fail closed); its observe listeners and commands are
+// skipped. h.mu is held.
 func (h *Host) quarantine(e *entry, last error) {
 	e.state = StateQuarantined
 	e.needsRecover = false
 	e.err = last
-	h.warnf("extension %q is quarantined for the rest of this run after %d faults within %s (limits.max-restarts = %d); last fault: %v",
-		e.id, len(e.faults), h.opts.FaultWindow, e.limits.maxRestarts, last)
+	e.quarantinedAt = h.opts.Now()
+	h.warnf("extension %q is quarantined after %d faults in a row within %s (limits.max-restarts = %d); it stays off until `tote extension enable %s`; last fault: %v",
+		e.id, len(e.faults), h.opts.FaultWindow, e.limits.maxRestarts, e.id, last)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if e.plugin != nil {
 		_ = safe(func() error { return e.plugin.Disable(ctx, "quarantined") })
 	}
+}
+
+// quarantineReason says why a quarantined e denies, and what to do.
+func (h *Host) quarantineReason(e *entry) string {
+	return fmt.Sprintf("it is quarantined since %s after %d faults in a row; run `tote extension enable %s` to try it again, or disable it (last fault: %v)",
+		e.quarantinedAt.Local().Format("2006-01-02 15:04:05"), len(e.faults), e.id, e.err)
 }
 
 // recover re-enables e on a fresh instance after a fault. h.mu is held.
@@ -205,8 +208,7 @@ func (h *Host) Fire(ctx context.Context, kind api.EventKind, payload any, result
 		switch e.state {
 		case StateQuarantined:
 			if access {
-				return &DeniedError{Event: kind, Extension: e.id, Failed: true, Err: e.err,
-					Reason: fmt.Sprintf("it is quarantined after repeated faults (last: %v)", e.err)}
+				return &DeniedError{Event: kind, Extension: e.id, Failed: true, Err: e.err, Reason: h.quarantineReason(e)}
 			}
 			continue
 		case StateEnabled:
@@ -221,8 +223,7 @@ func (h *Host) Fire(ctx context.Context, kind api.EventKind, payload any, result
 		}
 		if e.state != StateEnabled { // quarantined while recovering
 			if access {
-				return &DeniedError{Event: kind, Extension: e.id, Failed: true, Err: e.err,
-					Reason: fmt.Sprintf("it is quarantined after repeated faults (last: %v)", e.err)}
+				return &DeniedError{Event: kind, Extension: e.id, Failed: true, Err: e.err, Reason: h.quarantineReason(e)}
 			}
 			continue
 		}
@@ -230,10 +231,23 @@ func (h *Host) Fire(ctx context.Context, kind api.EventKind, payload any, result
 		env := api.EventEnvelope{Listener: id, Event: kind, Payload: data, Result: cur}
 		var reply api.EventReply
 		err := h.call(e, api.FuncHandleEvent, func() error {
+			callCtx, budget := ctx, time.Duration(0)
+			if RunPathEvent(kind) && e.limits.runTimeout > 0 && e.limits.runTimeout < e.limits.timeout {
+				var cancel context.CancelFunc
+				budget = e.limits.runTimeout
+				callCtx, cancel = context.WithTimeout(ctx, budget)
+				defer cancel()
+			}
 			var err error
-			reply, err = e.plugin.HandleEvent(ctx, env)
+			reply, err = e.plugin.HandleEvent(callCtx, env)
+			if err != nil && budget > 0 && callCtx.Err() != nil && ctx.Err() == nil {
+				err = fmt.Errorf("extension %q exceeded the run-path budget of %s on %s (limits.run-timeout): %w", e.id, budget, kind, err)
+			}
 			return err
 		})
+		if err == nil {
+			h.clearFaultsAfterSuccess(e)
+		}
 		if err != nil {
 			if ferr := fail(e, err); ferr != nil {
 				return ferr
@@ -264,6 +278,17 @@ func (h *Host) Fire(ctx context.Context, kind api.EventKind, payload any, result
 		}
 	}
 	return nil
+}
+
+// RunPathEvent reports whether kind fires on the run path (tote run and
+// shims), where a listener gets the short limits.run-timeout budget instead
+// of limits.call-timeout.
+func RunPathEvent(kind api.EventKind) bool {
+	switch kind {
+	case api.EventPreRun, api.EventPostRun, api.EventVersionResolved:
+		return true
+	}
+	return false
 }
 
 // checkResult checks that raw decodes into a value of result's type.

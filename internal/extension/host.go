@@ -26,11 +26,17 @@ const (
 	DefaultMemory = 64 << 20
 	// DefaultCallTimeout bounds one call into an extension.
 	DefaultCallTimeout = 5 * time.Second
-	// DefaultMaxRestarts is the fault budget: the fault after this many
-	// within DefaultFaultWindow quarantines the extension.
+	// DefaultRunTimeout bounds one call for an event on the run path
+	// (pre-run, post-run, version-resolved): every `tote run` and shim
+	// waits for it. A listener that needs longer is a fault.
+	DefaultRunTimeout = 250 * time.Millisecond
+	// DefaultMaxRestarts is the fault budget: the fault after this many in
+	// a row (within DefaultFaultWindow, across tote processes) quarantines
+	// the extension.
 	DefaultMaxRestarts = 3
-	// DefaultFaultWindow is the window in which faults are counted.
-	DefaultFaultWindow = 60 * time.Second
+	// DefaultFaultWindow is how long a fault counts: faults older than this
+	// are forgotten, as are all of them after a successful call.
+	DefaultFaultWindow = time.Hour
 )
 
 // Options configure a Host.
@@ -63,7 +69,7 @@ type Options struct {
 	// WASMCacheDir is the compiled-code cache (default
 	// $TOTE_HOME/cache/wasm).
 	WASMCacheDir string
-	// FaultWindow is the window of the fault budget (default 60 s).
+	// FaultWindow is the window of the fault budget (default 1 hour).
 	FaultWindow time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -82,13 +88,16 @@ const (
 	StateEnabled State = "enabled"
 	// StateRefused: could not be loaded or enabled; see Info.Error.
 	StateRefused State = "refused"
-	// StateQuarantined: faulted too often; off for the rest of the process.
+	// StateQuarantined: faulted too often; off (its access listeners fail
+	// closed) in this and every later process until `tote extension
+	// enable`.
 	StateQuarantined State = "quarantined"
 )
 
 type limits struct {
 	memory      uint64
 	timeout     time.Duration
+	runTimeout  time.Duration
 	maxRestarts int
 }
 
@@ -116,6 +125,8 @@ type entry struct {
 	lastDenyLog  time.Time
 	// warned are the keys of warnings already printed (see warnOnce).
 	warned map[string]bool
+	// quarantinedAt is when it was quarantined (zero when it is not).
+	quarantinedAt time.Time
 }
 
 type listener struct {
@@ -216,12 +227,15 @@ func (h *Host) discover() {
 		for _, w := range warns {
 			h.warnf("extension %q: %s", e.id, w)
 		}
-		e.limits = limits{memory: DefaultMemory, timeout: DefaultCallTimeout, maxRestarts: DefaultMaxRestarts}
+		e.limits = limits{memory: DefaultMemory, timeout: DefaultCallTimeout, runTimeout: DefaultRunTimeout, maxRestarts: DefaultMaxRestarts}
 		if t.Limits.Memory > 0 {
 			e.limits.memory = uint64(t.Limits.Memory)
 		}
 		if t.Limits.CallTimeout > 0 {
 			e.limits.timeout = t.Limits.CallTimeout
+		}
+		if t.Limits.RunTimeout > 0 {
+			e.limits.runTimeout = t.Limits.RunTimeout
 		}
 		if t.Limits.MaxRestarts != nil {
 			e.limits.maxRestarts = *t.Limits.MaxRestarts
@@ -238,6 +252,20 @@ func (h *Host) discover() {
 		h.entries = append(h.entries, e)
 		h.byID[e.id] = e
 	}
+	defer func() {
+		// Quarantines recorded by earlier processes hold without loading
+		// anything.
+		restored := false
+		for _, e := range h.entries {
+			if e.state == StateIdle {
+				h.restoreQuarantine(e)
+				restored = restored || e.state == StateQuarantined
+			}
+		}
+		if restored {
+			h.rebuild()
+		}
+	}()
 	ids := make([]string, 0, len(h.opts.Natives))
 	for id := range h.opts.Natives {
 		ids = append(ids, id)

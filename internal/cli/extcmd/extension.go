@@ -80,10 +80,19 @@ func printList(w io.Writer, tty bool, infos []extension.Info) {
 		fmt.Fprintln(tw, "ID\tKIND\tSTATE\tVERSION\tREQUESTED\tGRANTED")
 	}
 	for _, in := range infos {
-		fmt.Fprintln(tw, strings.Join([]string{in.ID, in.Kind, string(in.State), orDash(in.Metadata.Version),
+		fmt.Fprintln(tw, strings.Join([]string{in.ID, in.Kind, stateText(in), orDash(in.Metadata.Version),
 			requested(in), caps(in.Granted)}, "\t"))
 	}
 	tw.Flush()
+}
+
+// stateText is the state, with when and after how many faults for a
+// quarantine.
+func stateText(in extension.Info) string {
+	if in.State == extension.StateQuarantined && in.QuarantinedAt != nil {
+		return fmt.Sprintf("quarantined since %s after %d faults", in.QuarantinedAt.Local().Format("2006-01-02 15:04"), in.Faults)
+	}
+	return string(in.State)
 }
 
 // requested lists the requested capabilities, marking ungranted ones "!".
@@ -199,8 +208,10 @@ func newCmdSetEnabled(f *cli.Factory, on bool) *cobra.Command {
 
 This writes [extensions.<id>] enabled = true|false into $TOTE_HOME/.prototools,
 keeping the rest of the file as it is. Enabling also loads the extension once
-to check it and to cache its subscriptions and commands. A project's
-.prototools can still override the setting.`,
+to check it and to cache its subscriptions and commands, and lifts a
+quarantine (an extension that faulted limits.max-restarts times in a row,
+across tote runs, stays quarantined until then). A project's .prototools can
+still override the setting.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -218,6 +229,15 @@ to check it and to cache its subscriptions and commands. A project's
 			global := config.GlobalFile(f.Home)
 			if err := config.SetExtensionEnabled(global, id, on); err != nil {
 				return err
+			}
+			if on {
+				// Enabling is also how a quarantine is lifted.
+				if in, _ := h.Lookup(ctx, id, false); in.State == extension.StateQuarantined {
+					fmt.Fprintf(f.IO.ErrOut, "lifting the quarantine of %s (%s)\n", id, in.Error)
+				}
+				if err := extension.ClearFaults(ctx, f.Home, id); err != nil {
+					return err
+				}
 			}
 			if !on {
 				fmt.Fprintf(f.IO.Out, "disabled %s in %s\n", id, global)
