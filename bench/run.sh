@@ -5,6 +5,7 @@
 #   bash bench/run.sh cli        # only the hyperfine figures
 #   bash bench/run.sh runtime    # only the Go runtime benchmarks
 #   bash bench/run.sh compare REV   # the shim built at git REV vs the current one
+#   bash bench/run.sh activate   # a tool through tote activate vs direct exec vs the shim
 #
 # It installs what it lacks (hyperfine from Debian, mise from the npm
 # registry), builds tote, tote-shim and a tiny static "noop" tool binary into
@@ -219,12 +220,43 @@ compare_shim() {
 	load >>"$OUT/load-compare.txt"
 }
 
+# activate measures a tool run in an activated shell — found on the PATH
+# that `tote activate` (here its `tote env`) sets, with no tote process —
+# against direct exec and the shim, in one hyperfine run; then what the
+# prompt hook costs: per prompt when nothing changed (builtin tests only),
+# and when the directory changed (one `tote hook-env`).
+activate() {
+	need_hyperfine
+	SB=$OUT/sandbox
+	if [[ ! -x $SB/home/.tote/shims/demo ]]; then
+		need_mise
+		build
+		sandbox
+	fi
+	go build -o "$OUT/tote" ./cmd/tote
+	local proj=$SB/home/proj activated
+	activated=$(cd "$proj" && mise_env sh -c 'eval "$("$0" env)"; printf %s "$PATH"' "$OUT/tote")
+	load >"$OUT/load-activate.txt"
+	log "tool through activation vs direct vs shim (load $(cat "$OUT/load-activate.txt"))"
+	(cd "$proj" && mise_env env PATH="$activated" hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/activate.json" \
+		-n direct "$SB/home/.tote/tools/demo/1.0.0/bin/demo" \
+		-n "activated (PATH lookup)" demo \
+		-n tote-shim "$SB/home/.tote/shims/demo")
+	log "the prompt hook: 1000 prompts with nothing changed, vs 1000 empty prompts; one cd"
+	(cd "$proj" && mise_env hyperfine -N --warmup 3 --runs 20 --export-json "$OUT/activate-hook.json" \
+		-n "1000 prompts, no hook" "bash --norc --noprofile -c 'f() { :; }; for i in {1..1000}; do f; done'" \
+		-n "1000 prompts, tote hook" "bash --norc --noprofile -c 'eval \"\$($OUT/tote activate bash)\"; for i in {1..1000}; do _tote_hook; done'" \
+		-n "tote hook-env (a cd)" "$OUT/tote hook-env bash --pid 1")
+	load >>"$OUT/load-activate.txt"
+}
+
 case $WHAT in
+activate) activate; exit 0 ;;
 all) cli; runtime ;;
 cli) cli ;;
 runtime) runtime ;;
 compare) compare_shim "${2:?usage: bash bench/run.sh compare GIT-REV}"; exit 0 ;;
-*) echo "usage: bash bench/run.sh [all|cli|runtime|compare GIT-REV]" >&2; exit 2 ;;
+*) echo "usage: bash bench/run.sh [all|cli|runtime|activate|compare GIT-REV]" >&2; exit 2 ;;
 esac
 
 log "report"

@@ -155,7 +155,8 @@ Environment:
 		newCmdInstall, newCmdUninstall,
 		newCmdPin, newCmdUnpin, newCmdClean,
 		newCmdVersions, newCmdList, newCmdStatus, newCmdOutdated,
-		newCmdRun, newCmdWhich, newCmdImport,
+		newCmdRun, newCmdWhich,
+		newCmdEnv, newCmdActivate, newCmdDeactivate, newCmdHookEnv, newCmdSetup, newCmdImport,
 		newCmdInstallGlobal, newCmdUninstallGlobal, newCmdListGlobal,
 	} {
 		root.AddCommand(c(f))
