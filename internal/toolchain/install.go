@@ -114,11 +114,28 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 			return nil, err
 		}
 	}
-	staging, err := m.Store.InstallStaging(id, ver)
+	// inventory_options.override_dir (rust: ~/.rustup/toolchains): the
+	// tool manages that directory itself (rustup installs there), so the
+	// version lives at <override_dir>/<version><version_suffix>, installed
+	// in place with native_install, never staged, renamed or removed by
+	// tote; tote's manifest records its executables as for any install.
+	managed, err := m.managedDir(t, ver)
 	if err != nil {
+		return nil, err
+	}
+	var staging string
+	if managed != "" {
+		if !t.Plugin.HasFunction(api.FuncNativeInstall) {
+			return nil, fmt.Errorf("plugin %q: inventory_options.override_dir needs native_install (tote does not unpack into a directory the tool manages)", id)
+		}
+		final, staging, res.Dir = managed, managed, managed
+		if err := os.MkdirAll(managed, 0o755); err != nil {
+			return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+		}
+	} else if staging, err = m.Store.InstallStaging(id, ver); err != nil {
 		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
-	committed := false
+	committed := managed != ""
 	defer func() {
 		if !committed {
 			os.RemoveAll(staging)
@@ -166,8 +183,20 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	// update left it (we hold the version's lock, so no live process is
 	// mid-install). It is replaced like a forced reinstall replaces.
 	replace := opts.Force || m.isOrphan(id, ver)
-	if err := store.Commit(staging, final, replace); err != nil {
-		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+	if managed == "" {
+		if err := store.Commit(staging, final, replace); err != nil {
+			return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+		}
+	} else {
+		// tools/<id>/<version> still marks the version installed (the
+		// store lists versions by directory); it says where the tool is.
+		marker := m.Store.VersionDir(id, ver)
+		if err := os.MkdirAll(marker, 0o755); err != nil {
+			return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+		}
+		if err := store.WriteFileAtomic(filepath.Join(marker, "MANAGED_BY_PLUGIN"), []byte(managed+"\n"), 0o644); err != nil {
+			return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+		}
 	}
 	committed = true
 	testStop("after-commit")
@@ -793,4 +822,23 @@ func copyTree(src, dst string) error {
 		}
 		return fmt.Errorf("%s is not a regular file, directory or symbolic link", p)
 	})
+}
+
+// managedDir is where a version lives when the plugin's register_tool
+// gives inventory_options.override_dir (a virtual path inside the user's
+// home or tote's own directories), "" otherwise.
+func (m *Manager) managedDir(t *Tool, ver string) (string, error) {
+	inv := t.Info.InventoryOptions
+	if inv.OverrideDir == nil || inv.OverrideDir.Path == "" {
+		return "", nil
+	}
+	base, err := m.real(t.ID, inv.OverrideDir.Path)
+	if err != nil {
+		return "", fmt.Errorf("plugin %q function %s: inventory_options.override_dir: %w", t.ID, api.FuncRegisterTool, err)
+	}
+	name := ver + inv.VersionSuffix
+	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return "", fmt.Errorf("plugin %q function %s: inventory_options.version_suffix %q makes an invalid directory name", t.ID, api.FuncRegisterTool, inv.VersionSuffix)
+	}
+	return filepath.Join(base, name), nil
 }
