@@ -625,6 +625,25 @@ func (p *Plugin) install(spec string, force bool) (*Installed, error) {
 	return out, nil
 }
 
+// InstallGlobal installs a global package with the tool at the version
+// pinned for the sandbox (set TOTE_<ID>_VERSION or a .prototools pin), as
+// `tote install-global` does: the plugin's install_global with the tool's
+// globals bin directory. The plugin usually needs [Grant]("exec").
+func (p *Plugin) InstallGlobal(dependency string) error {
+	_, err := p.m.InstallGlobal(testContext(p.t), p.ID, dependency)
+	return err
+}
+
+// UninstallGlobal removes a global package, as `tote uninstall-global` does.
+func (p *Plugin) UninstallGlobal(dependency string) error {
+	_, err := p.m.UninstallGlobal(testContext(p.t), p.ID, dependency)
+	return err
+}
+
+// GlobalsBinDir is the tool's globals bin directory,
+// $TOTE_HOME/tools/<id>/globals/bin.
+func (p *Plugin) GlobalsBinDir() string { return p.m.GlobalsBinDir(p.ID) }
+
 // Uninstall removes an installed version, as `tote uninstall` does.
 func (p *Plugin) Uninstall(version string) error {
 	_, err := p.m.Uninstall(testContext(p.t), p.ID, version)

@@ -446,3 +446,80 @@ func httpGet(t *testing.T, u string) ([]byte, error) {
 	}
 	return io.ReadAll(resp.Body)
 }
+
+// Globals checks a package manager's global packages at version (which it
+// installs first), with subtests:
+//
+//   - install_global of dependency puts the executable exe into the tool's
+//     globals bin directory ($TOTE_HOME/tools/<id>/globals/bin), outside
+//     the version's directory;
+//   - the directory is outside every version directory, so uninstalling
+//     the version keeps it;
+//   - uninstall_global of the dependency's name removes the executable;
+//   - a dependency that is an option ("--index-url=…") is refused.
+//
+// The version is pinned for the calls with TOTE_<ID>_VERSION (so the test
+// must not be parallel). The plugin usually needs [Grant]("exec"), and its
+// shims must run here, so the suite is skipped on Windows.
+func Globals(t *testing.T, p *Plugin, version, dependency, exe string) {
+	t.Helper()
+	if goruntime.GOOS == "windows" {
+		t.Skip("plugintest: running package managers is not supported on Windows")
+	}
+	for _, fn := range []string{api.FuncInstallGlobal, api.FuncUninstallGlobal} {
+		if !p.Has(fn) {
+			t.Fatalf("plugin %q does not export %s", p.ID, fn)
+		}
+	}
+	inst, err := p.Install(version)
+	if err != nil {
+		t.Fatalf("install %s %s: %v", p.ID, version, err)
+	}
+	t.Setenv(launch.EnvVar(p.ID), inst.Version)
+	bin := filepath.Join(p.GlobalsBinDir(), exe)
+	ok := t.Run("install_global", func(t *testing.T) {
+		if err := p.InstallGlobal(dependency); err != nil {
+			t.Fatalf("install_global %s: %v", dependency, err)
+		}
+		if _, err := os.Stat(bin); err != nil {
+			t.Fatalf("install_global %s: no %s in the globals bin directory: %v", dependency, exe, err)
+		}
+		if rel, err := filepath.Rel(inst.Dir, bin); err == nil && !strings.HasPrefix(rel, "..") {
+			t.Errorf("the globals directory %s is inside the version directory %s", bin, inst.Dir)
+		}
+	})
+	if !ok {
+		return
+	}
+	t.Run("kept across versions", func(t *testing.T) {
+		if err := p.Uninstall(inst.Version); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(bin); err != nil {
+			t.Errorf("uninstalling %s %s removed the global %s: %v", p.ID, inst.Version, exe, err)
+		}
+		if _, err := p.Install(version); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("uninstall_global", func(t *testing.T) {
+		name := dependency
+		if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+			name = exe
+		}
+		if i := strings.IndexAny(name[1:], "@=<>~!"); i >= 0 {
+			name = name[:i+1]
+		}
+		if err := p.UninstallGlobal(name); err != nil {
+			t.Fatalf("uninstall_global %s: %v", name, err)
+		}
+		if _, err := os.Stat(bin); err == nil {
+			t.Errorf("uninstall_global %s left %s", name, bin)
+		}
+	})
+	t.Run("option refused", func(t *testing.T) {
+		if err := p.InstallGlobal("--index-url=http://127.0.0.1:9/evil"); err == nil {
+			t.Errorf("install_global accepted an option as a package")
+		}
+	})
+}
