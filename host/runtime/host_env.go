@@ -93,6 +93,12 @@ func (p *Plugin) childEnv(extra map[string]string) []string {
 			set(k, v)
 		}
 	}
+	// A command the plugin runs through tote (a shim) uses the same
+	// $TOTE_HOME as the host, even when the host's came from elsewhere
+	// than the environment.
+	if home, ok := p.mounts.Map()[api.VirtualProto]; ok && home != "" {
+		set("TOTE_HOME", home)
+	}
 	for k, v := range p.EnvOverlay() {
 		if k == "PATH" {
 			// Appended, as set_env_var("PATH") means in proto.

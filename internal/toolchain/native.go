@@ -136,7 +136,8 @@ func (h *nativeHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.Exe
 		}
 		cmd.Dir = dir
 	}
-	env := os.Environ()
+	// Commands run through tote (a shim) use the host's $TOTE_HOME.
+	env := append(os.Environ(), "TOTE_HOME="+h.m.Store.Home)
 	for k, v := range in.Env {
 		switch {
 		case strings.HasSuffix(k, "!"):
@@ -157,7 +158,18 @@ func (h *nativeHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.Exe
 			}
 			dirs = append(dirs, d)
 		}
-		env = append(env, "PATH="+strings.Join(append(dirs, os.Getenv("PATH")), string(os.PathListSeparator)))
+		path := strings.Join(append(dirs, os.Getenv("PATH")), string(os.PathListSeparator))
+		env = append(env, "PATH="+path)
+		// The command is looked up on the PATH the child gets, as the
+		// WASM host does.
+		if !strings.ContainsAny(command, `/\`) {
+			for _, d := range filepath.SplitList(path) {
+				if p, err := exec.LookPath(filepath.Join(d, command)); err == nil {
+					cmd.Path, cmd.Err = p, nil
+					break
+				}
+			}
+		}
 	}
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
