@@ -5,7 +5,8 @@
 // Poetry is not downloaded as an archive: like proto's python-poetry
 // plugin, native_install fetches Poetry's official installer
 // (https://install.python-poetry.org) and runs it with the Python tote
-// resolves for the directory (the python shim, else python3 on PATH), with
+// resolves for the directory (tote's python3 shim, first on the command's
+// PATH; else the python3 on PATH), with
 // POETRY_HOME set to the version's directory and POETRY_VERSION to the
 // version. The installer creates a virtual environment in
 // <POETRY_HOME>/venv and installs Poetry into it. The poetry executable is
@@ -150,14 +151,11 @@ func NativeInstall(ctx context.Context, h pluginhost.Host, in api.NativeInstallI
 	}
 	env := map[string]string{"POETRY_HOME": home, "POETRY_VERSION": PEP440(v)}
 	args := []string{"-c", script, "--yes", "--force"}
-	var res api.ExecCommandOutput
-	var last error
-	// The python tote resolves here (its shim), else the one on PATH.
-	for _, python := range []string{api.VirtualProto + "/shims/python", "python3"} {
-		res, last = h.Exec(ctx, api.ExecCommandInput{Command: python, Args: args, Env: env})
-		if last == nil && !(python != "python3" && res.ExitCode != 0 && strings.Contains(res.Stderr, "is pinned")) {
-			break
-		}
+	// The python3 tote resolves here (its shim, first on PATH), else the
+	// one on PATH when tote's python pins nothing for the directory.
+	res, last := h.Exec(ctx, api.ExecCommandInput{Command: "python3", Args: args, Env: env, Paths: []string{api.VirtualProto + "/shims"}})
+	if last == nil && res.ExitCode != 0 && strings.Contains(res.Stderr, "is pinned") {
+		res, last = h.Exec(ctx, api.ExecCommandInput{Command: "python3", Args: args, Env: env})
 	}
 	if last != nil {
 		return api.NativeInstallOutput{}, pluginhost.Errorf("poetry: cannot run Poetry's installer with Python: %v", last)
