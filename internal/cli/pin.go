@@ -18,7 +18,7 @@ import (
 )
 
 func newCmdPin(f *Factory) *cobra.Command {
-	var global, resolve, force bool
+	var global, resolve, force, toolNative bool
 	cmd := &cobra.Command{
 		Use:   "pin TOOL[@SPEC] [SPEC]",
 		Short: "Pin a tool version in .prototools",
@@ -57,6 +57,18 @@ plugin declared elsewhere, or offline); the spec must still parse. Quote ranges 
 					return err
 				}
 			}
+			if toolNative {
+				dir := m.Cwd
+				if global {
+					dir = f.Home
+				}
+				file, err := m.PinNative(ctx, id, spec, dir)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(f.IO.ErrOut, "pinned %s %s in %s (the plugin's own file)\n", id, spec, file)
+				return nil
+			}
 			path := config.NearestFile(m.Cwd, m.UserHome)
 			if global {
 				path = config.GlobalFile(f.Home)
@@ -71,11 +83,12 @@ plugin declared elsewhere, or offline); the spec must still parse. Quote ranges 
 	cmd.Flags().BoolVar(&global, "global", false, "pin in $TOTE_HOME/.prototools")
 	cmd.Flags().BoolVar(&resolve, "resolve", false, "pin the exact version the spec resolves to")
 	cmd.Flags().BoolVar(&force, "force", false, "pin without checking the tool and its versions (the spec must still parse)")
+	cmd.Flags().BoolVar(&toolNative, "tool-native", false, "pin in the tool's own version file (such as .nvmrc) through its plugin's pin_version, as proto does")
 	return cmd
 }
 
 func newCmdUnpin(f *Factory) *cobra.Command {
-	var global bool
+	var global, toolNative bool
 	cmd := &cobra.Command{
 		Use:   "unpin TOOL",
 		Short: "Remove a tool's pin from .prototools",
@@ -88,6 +101,18 @@ global file with --global). The rest of the file is kept as it is.`,
 				return err
 			}
 			id := args[0]
+			if toolNative {
+				dir := m.Cwd
+				if global {
+					dir = f.Home
+				}
+				file, spec, err := m.UnpinNative(cmd.Context(), id, dir)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(f.IO.ErrOut, "unpinned %s %s in %s (the plugin's own file)\n", id, spec, file)
+				return nil
+			}
 			path := config.GlobalFile(f.Home)
 			if !global {
 				path = ""
@@ -113,6 +138,7 @@ global file with --global). The rest of the file is kept as it is.`,
 		},
 	}
 	cmd.Flags().BoolVar(&global, "global", false, "unpin in $TOTE_HOME/.prototools")
+	cmd.Flags().BoolVar(&toolNative, "tool-native", false, "unpin in the tool's own version file through its plugin's unpin_version, as proto does")
 	return cmd
 }
 

@@ -74,3 +74,25 @@ func TestRunLifecycleAsProto(t *testing.T) {
 		t.Errorf("activate_environment did not reach the run:\n%s", env)
 	}
 }
+
+// pin --tool-native: the plugin's pin_version writes its own file.
+func TestPinNative(t *testing.T) {
+	e := newEnv(t, map[string][]string{"alpha": {"1.0.0"}})
+	var got api.PinVersionInput
+	e.builtins["alpha"].Table[api.FuncPinVersion] = pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.PinVersionInput) (api.PinVersionOutput, error) {
+		got = in
+		f := in.Dir.Join(".alpha-version")
+		return api.PinVersionOutput{Pinned: true, File: &f}, nil
+	})
+	m := e.manager()
+	file, err := m.PinNative(context.Background(), "alpha", "1.0", e.project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file != filepath.Join(e.project, ".alpha-version") || got.Version != "1.0" || got.Dir.Path != "/cwd" {
+		t.Errorf("file %s, input %+v", file, got)
+	}
+	if _, _, err := m.UnpinNative(context.Background(), "alpha", e.project); err == nil || !strings.Contains(err.Error(), "no unpin_version") {
+		t.Errorf("unpin without unpin_version: %v", err)
+	}
+}
