@@ -23,6 +23,7 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/vpath"
+	"github.com/tote-dev/tote/internal/readlimit"
 )
 
 // Runtime loads plugins. It is safe for concurrent use.
@@ -143,9 +144,13 @@ type LoadOptions struct {
 	PathsShape PathsShape
 }
 
+// MaxWasmFile bounds a .wasm file Load reads: a path naming /dev/zero or a
+// huge file is refused, never read whole.
+const MaxWasmFile = 128 << 20
+
 // Load reads a .wasm file and loads it; see LoadBytes.
 func (r *Runtime) Load(ctx context.Context, wasmPath string, opts LoadOptions) (*Plugin, error) {
-	b, err := os.ReadFile(wasmPath)
+	b, err := readlimit.File(wasmPath, MaxWasmFile, "plugin file")
 	if err != nil {
 		return nil, &CallError{PluginID: opts.ID, Kind: KindLoad, Message: fmt.Sprintf("read %s: %v", wasmPath, err), Err: err}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/tote-dev/tote/internal/readlimit"
 )
 
 // RunEnv returns the variables a run of tool id gets from configuration, as
@@ -57,12 +59,9 @@ const maxDotenv = 1 << 20
 // (with \n, \t, \", \\ escapes, spanning lines) or bare (trailing comments
 // and blanks dropped). Pairs come in file order.
 func readDotenv(path string) ([][2]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readlimit.File(path, maxDotenv, "dotenv file")
 	if err != nil {
 		return nil, err
-	}
-	if len(data) > maxDotenv {
-		return nil, fmt.Errorf("larger than %d bytes", maxDotenv)
 	}
 	var out [][2]string
 	sc := bufio.NewScanner(bytes.NewReader(data))

@@ -84,8 +84,12 @@ func Load(cwd, userHome, toteHome string) (*Config, error) {
 // ReadFile reads and parses one file. A missing file yields an error
 // matching fs.ErrNotExist.
 func ReadFile(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfig(path)
 	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("read config: %w", err)
 	}
 	return Parse(path, data)

@@ -15,6 +15,9 @@ import (
 // messages and to resolve relative file:// plugin locators. Any problem is
 // returned as a *ParseError.
 func Parse(path string, data []byte) (*File, error) {
+	if err := prescan(path, data); err != nil {
+		return nil, err
+	}
 	raw, ix, err := decode(path, data)
 	if err != nil {
 		return nil, err

@@ -105,7 +105,7 @@ func readForEdit(path string) (target string, data []byte, mode fs.FileMode, err
 	if st.IsDir() {
 		return "", nil, 0, fmt.Errorf("edit config: %s is a directory", path)
 	}
-	data, err = os.ReadFile(target)
+	data, err = readConfig(target)
 	if err != nil {
 		return "", nil, 0, fmt.Errorf("edit config: %w", err)
 	}

@@ -30,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/internal/store"
 )
 
@@ -75,11 +76,14 @@ func New(path string) *File {
 	return &File{Version: FormatVersion, Tools: map[string]map[string]Tool{}, Plugins: map[string]Plugin{}, path: path}
 }
 
+// MaxSize bounds a lockfile read from disk (a real one is a few kilobytes).
+const MaxSize = 16 << 20
+
 // Read reads the lockfile at path. A missing file gives an empty File whose
 // Exists is false.
 func Read(path string) (*File, error) {
 	f := New(path)
-	data, err := os.ReadFile(path)
+	data, err := readlimit.File(path, MaxSize, "lockfile")
 	if errors.Is(err, fs.ErrNotExist) {
 		return f, nil
 	}

@@ -71,3 +71,25 @@ func TestLocate(t *testing.T) {
 		t.Errorf("Locate = %s", got)
 	}
 }
+
+// TestAttackHostileLockfileSize: a .prototools.lock that is a device or a
+// huge sparse file is refused, naming it and the limit, without reading it.
+func TestAttackHostileLockfileSize(t *testing.T) {
+	dir := t.TempDir()
+	dev := filepath.Join(dir, "dev.lock")
+	if err := os.Symlink("/dev/zero", dev); err == nil {
+		if _, err := Read(dev); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Read(/dev/zero) = %v", err)
+		}
+	}
+	big := filepath.Join(dir, "big.lock")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(8 << 30)
+	f.Close()
+	if _, err := Read(big); err == nil || !strings.Contains(err.Error(), "is larger than 16 MiB") {
+		t.Errorf("Read(8 GiB) = %v", err)
+	}
+}

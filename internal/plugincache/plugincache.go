@@ -34,6 +34,7 @@ import (
 
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/httpx"
+	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/internal/store"
 )
 
@@ -136,7 +137,7 @@ func (c *Cache) blobPath(digest, name string) string {
 
 // Lookup returns the cached entry of a locator without any network access.
 func (c *Cache) Lookup(raw string) (*Entry, bool) {
-	b, err := os.ReadFile(c.indexPath(raw))
+	b, err := readlimit.File(c.indexPath(raw), 1<<20, "plugin cache index entry")
 	if err != nil {
 		return nil, false
 	}

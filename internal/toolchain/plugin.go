@@ -21,6 +21,8 @@ import (
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/plugincache"
+	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/internal/shellquote"
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/suggest"
@@ -83,7 +85,7 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 		}
 		switch loc.Kind {
 		case "file":
-			b, err := os.ReadFile(loc.Value)
+			b, err := readPluginFile(loc.Value)
 			if err != nil {
 				return pluginSource{}, fmt.Errorf("plugin for %s (%s, declared in %s): %w", id, loc.Value, loc.DeclaredIn, err)
 			}
@@ -114,7 +116,7 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
 			}
 			path := BuiltinWasmPath(m.Store.PluginsDir(), loc.Value)
-			b, err := os.ReadFile(path)
+			b, err := readPluginFile(path)
 			if err != nil {
 				return pluginSource{}, &hintErr{
 					err:  fmt.Errorf("plugin for %s (declared in %s): the WASM build of built-in %q is not installed: %w", id, loc.DeclaredIn, loc.Value, err),
@@ -232,7 +234,7 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 			return nil, err
 		}
 	case "file":
-		wasm, err := os.ReadFile(src.path)
+		wasm, err := readPluginFile(src.path)
 		if err != nil {
 			return nil, fmt.Errorf("load plugin for %s: %w", id, err)
 		}
@@ -290,6 +292,22 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 	}
 	return t, nil
 }
+
+// readPluginFile reads a plugin file (a file:// locator, a cached
+// download, a built-in's WASM build) with the size bound of downloaded
+// plugins: a locator naming /dev/zero or a huge file is refused, never
+// read whole.
+func readPluginFile(path string) ([]byte, error) {
+	return readlimit.File(path, plugincache.MaxSize, "plugin file")
+}
+
+// maxSchemaFile bounds a schema plugin file (TOML, JSON or YAML); real
+// ones are a few kilobytes.
+const maxSchemaFile = 16 << 20
+
+// maxVersionFile bounds a version file (.nvmrc, go.mod, …) read for a
+// plugin to parse.
+const maxVersionFile = 1 << 20
 
 // IsNotFound reports whether err means a file does not exist.
 func IsNotFound(err error) bool { return errors.Is(err, os.ErrNotExist) }

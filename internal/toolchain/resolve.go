@@ -13,6 +13,7 @@ import (
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/internal/version"
 )
 
@@ -239,7 +240,7 @@ func (m *Manager) parseVersionFile(ctx context.Context, id, path string) error {
 	if err != nil {
 		return err
 	}
-	content, err := os.ReadFile(path)
+	content, err := readlimit.File(path, maxVersionFile, "version file")
 	if err != nil {
 		return fmt.Errorf("read version file: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/plugincache"
+	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 	"github.com/tote-dev/tote/plugins/schema"
 	"github.com/tote-dev/tote/plugins/schema/schemafile"
@@ -53,7 +54,7 @@ func (m *Manager) PluginCache() *plugincache.Cache {
 func (m *Manager) findSchemaOrRemote(ctx context.Context, loc config.Locator) (src pluginSource, ok bool, err error) {
 	switch {
 	case loc.Kind == config.LocatorFile && schemafile.IsSchemaFile(loc.Value):
-		b, err := os.ReadFile(loc.Value)
+		b, err := readlimit.File(loc.Value, maxSchemaFile, "schema plugin file")
 		if err != nil {
 			return pluginSource{}, true, fmt.Errorf("plugin for %s (%s, declared in %s): %w", loc.ID, loc.Value, loc.DeclaredIn, err)
 		}
@@ -82,7 +83,7 @@ func (m *Manager) findSchemaOrRemote(ctx context.Context, loc config.Locator) (s
 // granted exec_command, which the core uses only to run
 // `git ls-remote --tags` on the schema's git-url.
 func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable) (Plugin, error) {
-	data, err := os.ReadFile(src.path)
+	data, err := readlimit.File(src.path, maxSchemaFile, "schema plugin file")
 	if err != nil {
 		return nil, fmt.Errorf("load plugin %s for %s: %w", src.label, id, err)
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/internal/store"
 )
 
@@ -87,11 +88,15 @@ func Path(home string) string {
 	return filepath.Join(store.Store{Home: home}.CacheDir(), "extensions.json")
 }
 
+// MaxSize bounds the cache file read from disk; a larger one is ignored
+// (and rewritten) like a corrupt one.
+const MaxSize = 4 << 20
+
 // Read reads the cache. A missing, unreadable or outdated file yields an
 // empty cache (never an error: the cache is only an optimisation).
 func Read(home string) *File {
 	f := &File{Version: FormatVersion, Entries: map[string]Entry{}}
-	data, err := os.ReadFile(Path(home))
+	data, err := readlimit.File(Path(home), MaxSize, "extension cache")
 	if err != nil {
 		return f
 	}
