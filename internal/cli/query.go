@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"github.com/tote-dev/tote/internal/version"
 )
@@ -283,14 +285,23 @@ func yesNo(b bool) string {
 type OutdatedJSON = toolchain.Outdated
 
 func newCmdOutdated(f *Factory) *cobra.Command {
-	var asJSON, refresh bool
+	var asJSON, refresh, update, latest bool
 	cmd := &cobra.Command{
 		Use:   "outdated",
 		Short: "Show pinned tools that have newer versions",
 		Long: `For every tool pinned here (as tote status lists them), show the installed
 version the pin resolves to, the newest version the pin allows, and the
 newest version there is. Exits with status 1 when a spec cannot be
-resolved.`,
+resolved.
+
+--update rewrites each .prototools pin that has a newer version to the
+newest version it allows (--latest: to the newest there is), editing only
+the pin's line, so comments and the rest of the file are kept. Versions
+that come from version files, .tool-versions or TOTE_<TOOL>_VERSION are
+named, not edited. Run tote install afterwards to install them.`,
+		Example: `  tote outdated
+  tote outdated --update           # pins → the newest versions they allow
+  tote outdated --update --latest  # pins → the newest versions there are`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -325,6 +336,11 @@ resolved.`,
 			for _, r := range failed {
 				printToolError(f, r.Tool, r.Err)
 			}
+			if update {
+				if err := updatePins(ctx, f, m, rows, latest); err != nil {
+					return err
+				}
+			}
 			if len(failed) > 0 {
 				return &ExitError{Code: 1}
 			}
@@ -333,6 +349,8 @@ resolved.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/cli.md)")
 	cmd.Flags().BoolVar(&refresh, "refresh", false, "ignore the cached version lists")
+	cmd.Flags().BoolVar(&update, "update", false, "rewrite the .prototools pins to the newest versions they allow")
+	cmd.Flags().BoolVar(&latest, "latest", false, "with --update: to the newest versions there are")
 	return cmd
 }
 
@@ -348,4 +366,42 @@ func nonNilStrings(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// updatePins rewrites the .prototools pins of rows to their newest
+// matching (or latest) versions.
+func updatePins(ctx context.Context, f *Factory, m *toolchain.Manager, rows []toolchain.Outdated, latest bool) error {
+	changed := 0
+	for _, r := range rows {
+		if r.Err != nil {
+			continue
+		}
+		target := r.NewestMatching
+		if latest {
+			target = r.Latest
+		}
+		if target == "" || target == r.Spec || target == r.Current {
+			continue // nothing newer than what the pin runs now
+		}
+		det, err := m.Detect(ctx, r.Tool)
+		if err != nil {
+			printToolError(f, r.Tool, err)
+			continue
+		}
+		if det.Kind != launch.FromPin && det.Kind != launch.FromGlobalPin {
+			fmt.Fprintf(f.IO.ErrOut, "not updating %s: its version comes from %s; edit it there (newest: %s)\n", r.Tool, det.Where(), target)
+			continue
+		}
+		if err := config.SetPin(det.Source, r.Tool, target); err != nil {
+			return err
+		}
+		changed++
+		fmt.Fprintf(f.IO.ErrOut, "updated %s = %q → %q in %s\n", r.Tool, det.Spec, target, det.Where())
+	}
+	if changed == 0 {
+		fmt.Fprintln(f.IO.ErrOut, "every pin is up to date: nothing to update")
+	} else {
+		fmt.Fprintln(f.IO.ErrOut, "run `tote install` to install the new versions")
+	}
+	return nil
 }

@@ -68,6 +68,7 @@ func Run(ctx context.Context, args []string, io *IOStreams, extra ...Command) in
 	args = normalizeArgs(args)
 	addExtensionCommands(ctx, f, root, args)
 	tameCobra(root)
+	addCompletions(root, f)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
@@ -156,7 +157,7 @@ Environment:
 		newCmdPin, newCmdUnpin, newCmdClean,
 		newCmdVersions, newCmdList, newCmdStatus, newCmdOutdated,
 		newCmdRun, newCmdWhich,
-		newCmdEnv, newCmdActivate, newCmdDeactivate, newCmdHookEnv, newCmdSetup, newCmdImport,
+		newCmdEnv, newCmdActivate, newCmdDeactivate, newCmdHookEnv, newCmdSetup, newCmdDoctor, newCmdRegen, newCmdImport,
 		newCmdInstallGlobal, newCmdUninstallGlobal, newCmdListGlobal,
 	} {
 		root.AddCommand(c(f))

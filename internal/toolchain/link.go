@@ -106,7 +106,7 @@ func (m *Manager) Link(ctx context.Context, id string) error {
 	}
 	owned, _ := filepath.Glob(filepath.Join(m.Store.BinDir(), "*"))
 	for _, p := range owned {
-		if target, err := os.Readlink(p); err == nil && strings.HasPrefix(target, m.Store.ToolDir(id)+string(filepath.Separator)) {
+		if target, ok := m.binTarget(p); ok && strings.HasPrefix(target, m.Store.ToolDir(id)+string(filepath.Separator)) {
 			os.Remove(p)
 		}
 	}
@@ -124,11 +124,15 @@ func (m *Manager) Link(ctx context.Context, id string) error {
 		}
 		link := filepath.Join(m.Store.BinDir(), name)
 		if _, err := os.Lstat(link); err == nil {
-			if t, err := os.Readlink(link); err != nil || !strings.HasPrefix(t, m.Store.ToolsDir()) {
+			if t, ok := m.binTarget(link); !ok || !strings.HasPrefix(t, m.Store.ToolsDir()) {
 				m.Logger.Warn("bin already exists and is not tote's; leaving it", "path", link)
 				continue
 			}
 			os.Remove(link)
+		}
+		// Relative, so that the links survive $TOTE_HOME moving.
+		if rel, err := filepath.Rel(m.Store.BinDir(), target); err == nil {
+			target = rel
 		}
 		if err := os.Symlink(target, link); err != nil {
 			return fmt.Errorf("link %s: %w", link, err)
@@ -303,4 +307,17 @@ func (m *Manager) shimRank(id, name string) int {
 		return 1
 	}
 	return 0
+}
+
+// binTarget is the absolute target of a symlink in bin/ (relative links
+// are resolved against bin/); ok is false for anything else.
+func (m *Manager) binTarget(link string) (string, bool) {
+	t, err := os.Readlink(link)
+	if err != nil {
+		return "", false
+	}
+	if !filepath.IsAbs(t) {
+		t = filepath.Join(m.Store.BinDir(), t)
+	}
+	return filepath.Clean(t), true
 }
