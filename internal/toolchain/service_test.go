@@ -357,3 +357,39 @@ func TestOutdatedTools(t *testing.T) {
 		t.Errorf("beta (no 7.x) %+v", rows[1])
 	}
 }
+
+// TestOrphanIsReplaced: a version directory without a manifest entry (what
+// a kill between the commit and the manifest update leaves) is not
+// installed; InstallVersion replaces it and Uninstall removes it.
+func TestOrphanIsReplaced(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, map[string][]string{"alpha": {"1.0.0", "2.0.0"}})
+	m := e.manager()
+	for _, v := range []string{"1.0.0", "2.0.0"} {
+		orphan := filepath.Join(e.home, "tools", "alpha", v, "bin")
+		if err := os.MkdirAll(orphan, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(orphan, "alpha"), []byte("half"), 0o755)
+	}
+	if m.IsInstalled("alpha", "1.0.0") {
+		t.Fatal("an orphan counts as installed")
+	}
+	res, err := m.InstallVersion(context.Background(), "alpha", "1.0.0", InstallOptions{})
+	if err != nil || res.Already {
+		t.Fatalf("install over the orphan: %+v %v", res, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(e.home, "tools", "alpha", "1.0.0", "bin", "alpha")); string(b) == "half" {
+		t.Error("the orphan's files were kept")
+	}
+	removed, err := m.Uninstall(context.Background(), "alpha", "2.0.0")
+	if err != nil || len(removed) != 1 {
+		t.Fatalf("uninstall of the orphan: %v %v", removed, err)
+	}
+	if _, err := os.Stat(filepath.Join(e.home, "tools", "alpha", "2.0.0")); err == nil {
+		t.Error("uninstall left the orphan")
+	}
+	if !m.IsInstalled("alpha", "1.0.0") {
+		t.Error("1.0.0 is not installed")
+	}
+}
