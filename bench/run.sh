@@ -6,6 +6,7 @@
 #   bash bench/run.sh runtime    # only the Go runtime benchmarks
 #   bash bench/run.sh compare REV   # the shim built at git REV vs the current one
 #   bash bench/run.sh activate   # a tool through tote activate vs direct exec vs the shim
+#   bash bench/run.sh lockfile REV  # the lockfile check: shim at REV vs now, with and without a lockfile
 #
 # It installs what it lacks (hyperfine from Debian, mise from the npm
 # registry), builds tote, tote-shim and a tiny static "noop" tool binary into
@@ -250,13 +251,38 @@ activate() {
 	load >>"$OUT/load-activate.txt"
 }
 
+# lockfile_check REV measures what the lockfile check costs the shim: the
+# shim built at REV (before the check) and the current one in proj (which
+# has a .prototools.lock), and the current one in a copy of proj without
+# the lockfile, interleaved by bench/ab; then the shim's fast path in
+# process (allocations are exact whatever the load).
+lockfile_check() {
+	local rev=$1
+	compare_shim "$rev" >/dev/null
+	local home=$SB/home
+	mkdir -p "$home/projnolock" && cp "$home/proj/.prototools" "$home/projnolock/"
+	load >"$OUT/load-lockfile.txt"
+	log "lockfile check, interleaved (load $(cat "$OUT/load-lockfile.txt"))"
+	go build -o "$OUT/ab" ./bench/ab
+	(cd "$home" && mise_env "$OUT/ab" -n "${RUNS}" \
+		"direct=proj:$home/.tote/tools/demo/1.0.0/bin/demo" \
+		"shim at $rev (proj)=proj:$SB/rev/demo" \
+		"shim now (proj, lockfile)=proj:$home/.tote/shims/demo" \
+		"shim now (no lockfile)=projnolock:$home/.tote/shims/demo" \
+		"tote run (proj, lockfile)=proj:$OUT/tote run demo" \
+		"tote run (no lockfile)=projnolock:$OUT/tote run demo") | tee "$OUT/lockfile-ab.txt"
+	go test -run '^$' -bench ShimFastPath -benchmem -count 6 ./cmd/tote-shim | tee "$OUT/lockfile-fastpath.txt"
+	load >>"$OUT/load-lockfile.txt"
+}
+
 case $WHAT in
 activate) activate; exit 0 ;;
 all) cli; runtime ;;
 cli) cli ;;
 runtime) runtime ;;
 compare) compare_shim "${2:?usage: bash bench/run.sh compare GIT-REV}"; exit 0 ;;
-*) echo "usage: bash bench/run.sh [all|cli|runtime|activate|compare GIT-REV]" >&2; exit 2 ;;
+lockfile) lockfile_check "${2:?usage: bash bench/run.sh lockfile GIT-REV}"; exit 0 ;;
+*) echo "usage: bash bench/run.sh [all|cli|runtime|activate|compare GIT-REV|lockfile GIT-REV]" >&2; exit 2 ;;
 esac
 
 log "report"
