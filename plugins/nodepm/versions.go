@@ -27,7 +27,7 @@ func fetchDocument(ctx context.Context, h pluginhost.Host, cfg Config, name stri
 	if err != nil {
 		return nil, err
 	}
-	doc, err := npmreg.Parse(body)
+	doc, err := npmreg.ParseIndex(body)
 	if err != nil {
 		return nil, pluginhost.Errorf("%s is not an npm package document: %v", url, err)
 	}

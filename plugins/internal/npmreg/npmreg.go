@@ -96,10 +96,10 @@ func Parse(body []byte) (*Document, error) {
 		doc.DistTags = map[string]string{}
 	}
 	for key, v := range d.Versions {
-		ver := strings.TrimPrefix(strings.TrimSpace(v.Version), "v")
-		if ver == "" {
-			ver = key
-		}
+		// The key is the version the registry serves documents and
+		// tarballs under; an entry's own "version" field that disagrees
+		// does not rename it.
+		ver := strings.TrimPrefix(strings.TrimSpace(key), "v")
 		out := Version{Version: ver, Dist: v.Dist}
 		var msg string
 		if json.Unmarshal(v.Deprecated, &msg) == nil {
@@ -217,4 +217,195 @@ func Checksum(integrity string) (string, error) {
 		best = sum
 	}
 	return best, nil
+}
+
+// ParseIndex reads only what a version list needs — the name, the
+// dist-tags and the versions' keys — skipping each version's body with a
+// byte scanner instead of decoding it (a full document is megabytes: npm's
+// has 580 versions, each a whole package.json). Versions carry no Dist.
+func ParseIndex(body []byte) (*Document, error) {
+	sc := scanner{b: body}
+	sc.ws()
+	if !sc.eat('{') {
+		return nil, fmt.Errorf("not an npm package document: not a JSON object")
+	}
+	doc := &Document{DistTags: map[string]string{}, Versions: map[string]Version{}}
+	for first := true; ; first = false {
+		sc.ws()
+		if sc.eat('}') {
+			break
+		}
+		if !first && !sc.eat(',') {
+			return nil, sc.err("want , or }")
+		}
+		sc.ws()
+		key, err := sc.str()
+		if err != nil {
+			return nil, err
+		}
+		sc.ws()
+		if !sc.eat(':') {
+			return nil, sc.err("want :")
+		}
+		sc.ws()
+		start := sc.i
+		if err := sc.skip(); err != nil {
+			return nil, err
+		}
+		raw := body[start:sc.i]
+		switch key {
+		case "name":
+			if err := json.Unmarshal(raw, &doc.Name); err != nil {
+				return nil, fmt.Errorf("name: %w", err)
+			}
+		case "dist-tags":
+			if err := json.Unmarshal(raw, &doc.DistTags); err != nil {
+				return nil, fmt.Errorf("dist-tags: %w", err)
+			}
+		case "versions":
+			keys, err := objectKeys(raw)
+			if err != nil {
+				return nil, fmt.Errorf("versions: %w", err)
+			}
+			for _, k := range keys {
+				v := strings.TrimPrefix(strings.TrimSpace(k), "v")
+				doc.Versions[v] = Version{Version: v}
+			}
+		}
+	}
+	if len(doc.Versions) == 0 && doc.Name == "" {
+		return nil, fmt.Errorf("not an npm package document: no name and no versions")
+	}
+	if doc.DistTags == nil {
+		doc.DistTags = map[string]string{}
+	}
+	return doc, nil
+}
+
+// objectKeys returns the keys of a JSON object, skipping the values.
+func objectKeys(b []byte) ([]string, error) {
+	sc := scanner{b: b}
+	sc.ws()
+	if !sc.eat('{') {
+		return nil, sc.err("want an object")
+	}
+	var keys []string
+	for first := true; ; first = false {
+		sc.ws()
+		if sc.eat('}') {
+			return keys, nil
+		}
+		if !first && !sc.eat(',') {
+			return nil, sc.err("want , or }")
+		}
+		sc.ws()
+		k, err := sc.str()
+		if err != nil {
+			return nil, err
+		}
+		sc.ws()
+		if !sc.eat(':') {
+			return nil, sc.err("want :")
+		}
+		sc.ws()
+		if err := sc.skip(); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+}
+
+// scanner walks JSON bytes without decoding them.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) err(msg string) error { return fmt.Errorf("invalid JSON at byte %d: %s", s.i, msg) }
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\n' || s.b[s.i] == '\t' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+func (s *scanner) eat(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// str reads a string and decodes it (with encoding/json, for escapes).
+func (s *scanner) str() (string, error) {
+	start := s.i
+	if err := s.skipString(); err != nil {
+		return "", err
+	}
+	var out string
+	if err := json.Unmarshal(s.b[start:s.i], &out); err != nil {
+		return "", s.err(err.Error())
+	}
+	return out, nil
+}
+
+func (s *scanner) skipString() error {
+	if !s.eat('"') {
+		return s.err("want a string")
+	}
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '\\':
+			s.i += 2
+		case '"':
+			s.i++
+			return nil
+		default:
+			s.i++
+		}
+	}
+	return s.err("unterminated string")
+}
+
+// skip passes over one value; strings are skipped whole, so brackets in
+// them do not count.
+func (s *scanner) skip() error {
+	if s.i >= len(s.b) {
+		return s.err("want a value")
+	}
+	switch s.b[s.i] {
+	case '"':
+		return s.skipString()
+	case '{', '[':
+		depth := 0
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case '"':
+				if err := s.skipString(); err != nil {
+					return err
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					s.i++
+					return nil
+				}
+			}
+			s.i++
+		}
+		return s.err("unterminated object or array")
+	default:
+		start := s.i
+		for s.i < len(s.b) && !strings.ContainsRune(",}] \n\t\r", rune(s.b[s.i])) {
+			s.i++
+		}
+		if s.i == start {
+			return s.err("want a value")
+		}
+		return nil
+	}
 }

@@ -81,3 +81,47 @@ func TestParseHostile(t *testing.T) {
 		t.Errorf("DocumentURL = %q", got)
 	}
 }
+
+// TestParseIndexAgreesWithParse: the skipping reader gives the same
+// versions and dist-tags as encoding/json on the real documents, and
+// refuses what is not a document.
+func TestParseIndexAgreesWithParse(t *testing.T) {
+	dir := filepath.Join("..", "..", "nodepm", "testdata", "registry")
+	for _, f := range []string{"npm.json", "pnpm.json", "yarn.json", "yarnpkg-cli-dist.json", "pnpm-exe.linux-x64.json"} {
+		body, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err1 := Parse(body)
+		b, err2 := ParseIndex(body)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v / %v", f, err1, err2)
+		}
+		if a.Name != b.Name || strings.Join(a.SortedVersions(), " ") != strings.Join(b.SortedVersions(), " ") || len(a.Tags()) != len(b.Tags()) {
+			t.Errorf("%s: Parse %v %v, ParseIndex %v %v", f, a.SortedVersions(), a.Tags(), b.SortedVersions(), b.Tags())
+		}
+	}
+	ok, err := ParseIndex([]byte("{\"versions\": {\"1.0.0\": {\"description\": \"a \\\"}\\\" b\x01\", \"x\": [1, {\"y\": \"]\"}]}, \"2.0.0\": {}}, \"dist-tags\": {\"latest\": \"2.0.0\"}}"))
+	if err != nil || strings.Join(ok.SortedVersions(), " ") != "1.0.0 2.0.0" || ok.Tags()["latest"] != "2.0.0" {
+		t.Errorf("escaped brackets and control bytes: %+v %v", ok, err)
+	}
+	for _, bad := range []string{"", "[]", "{}", "<html>", `{"versions": {"1.0.0": {`, `{"versions": {"1.0.0" {}}}`, `{"name": "x" "versions": {}}`, `{"versions": {"a": "unterminated}}`, `{"dist-tags": [1]}`} {
+		if d, err := ParseIndex([]byte(bad)); err == nil {
+			t.Errorf("ParseIndex(%q) = %+v; want an error", bad, d)
+		}
+	}
+}
+
+// FuzzParseIndex: whatever the bytes, ParseIndex returns or errors, and a
+// document both readers accept lists the same versions.
+func FuzzParseIndex(f *testing.F) {
+	f.Add([]byte(`{"name":"x","dist-tags":{"latest":"1.0.0"},"versions":{"1.0.0":{"version":"1.0.0"}}}`))
+	f.Add([]byte(`{"versions":{"1.0.0":{"a":"}\"{"}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x, err := ParseIndex(b)
+		y, err2 := Parse(b)
+		if err == nil && err2 == nil && strings.Join(x.SortedVersions(), " ") != strings.Join(y.SortedVersions(), " ") {
+			t.Fatalf("ParseIndex %v, Parse %v", x.SortedVersions(), y.SortedVersions())
+		}
+	})
+}
