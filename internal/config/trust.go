@@ -192,9 +192,6 @@ type trustCheck struct {
 
 	envDone bool
 	env     []string
-	dbDone  bool
-	db      *trust.DB
-	dbErr   error
 }
 
 func newTrustCheck(userHome, toteHome string) *trustCheck {
@@ -248,20 +245,17 @@ func (tc *trustCheck) check(f *File) (Untrusted, bool) {
 	if trust.Under(dir, tc.env) {
 		return Untrusted{}, false
 	}
-	if !tc.dbDone {
-		tc.dbDone = true
-		if tc.toteHome != "" {
-			tc.db, tc.dbErr = trust.Read(tc.toteHome)
-		}
+	u := Untrusted{Path: f.Path, Dir: dir, Ignored: names}
+	if tc.toteHome == "" {
+		return u, true
 	}
-	u := Untrusted{Path: f.Path, Dir: dir, Ignored: names, Err: tc.dbErr}
-	if tc.db != nil {
-		if e, ok := tc.db.Lookup(dir); ok {
-			if e.Digest == f.TrustDigest() {
-				return Untrusted{}, false
-			}
-			u.Changed, u.TrustedAt = true, e.TrustedAt
+	e, ok, err := trust.Lookup(tc.toteHome, dir)
+	u.Err = err
+	if ok {
+		if e.Digest == f.TrustDigest() {
+			return Untrusted{}, false
 		}
+		u.Changed, u.TrustedAt = true, e.TrustedAt
 	}
 	return u, true
 }
@@ -301,25 +295,16 @@ func KeepTrust(ctx context.Context, path, userHome, toteHome string, edit func()
 	if err != nil {
 		return undo, err
 	}
-	var old trust.Entry
-	var had bool
-	err = trust.Update(ctx, toteHome, func(db *trust.DB) error {
-		old, had = db.Lookup(dir)
-		db.Set(trust.Entry{Dir: dir, Digest: after.TrustDigest(), TrustedAt: time.Now().UTC().Truncate(time.Second)})
-		return nil
-	})
-	if err != nil {
+	old, had, _ := trust.Lookup(toteHome, dir)
+	if err := trust.Set(ctx, toteHome, trust.Entry{Dir: dir, Digest: after.TrustDigest(), TrustedAt: time.Now().UTC().Truncate(time.Second)}); err != nil {
 		return undo, err
 	}
 	return func() {
-		trust.Update(context.WithoutCancel(ctx), toteHome, func(db *trust.DB) error {
-			if had {
-				db.Set(old)
-			} else {
-				db.Remove(dir)
-			}
-			return nil
-		})
+		if had {
+			trust.Set(context.WithoutCancel(ctx), toteHome, old)
+		} else {
+			trust.Remove(context.WithoutCancel(ctx), toteHome, dir)
+		}
 	}, nil
 }
 

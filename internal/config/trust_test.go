@@ -2,6 +2,7 @@ package config
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -106,11 +107,7 @@ func TestTrustGrantRevokeAndChange(t *testing.T) {
 	canon, _ := trust.Canonical(proj)
 	grant := func(digest string) {
 		t.Helper()
-		err := trust.Update(context.Background(), tote, func(db *trust.DB) error {
-			db.Set(trust.Entry{Dir: canon, Digest: digest, TrustedAt: time.Now()})
-			return nil
-		})
-		if err != nil {
+		if err := trust.Set(context.Background(), tote, trust.Entry{Dir: canon, Digest: digest, TrustedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,7 +141,9 @@ func TestTrustGrantRevokeAndChange(t *testing.T) {
 	}
 
 	// Revoked: untrusted again.
-	trust.Update(context.Background(), tote, func(db *trust.DB) error { db.Remove(canon); return nil })
+	if ok, err := trust.Remove(context.Background(), tote, canon); !ok || err != nil {
+		t.Fatalf("Remove = %v, %v", ok, err)
+	}
 	if c := load(); len(c.Untrusted()) != 1 || c.Untrusted()[0].Changed {
 		t.Fatalf("after revoke: %+v", c.Untrusted())
 	}
@@ -186,10 +185,7 @@ func TestTrustThroughSymlinkAndEnv(t *testing.T) {
 	if err != nil || canon == link {
 		t.Fatalf("Canonical(%s) = %s, %v", link, canon, err)
 	}
-	trust.Update(context.Background(), tote, func(db *trust.DB) error {
-		db.Set(trust.Entry{Dir: canon, Digest: f.TrustDigest()})
-		return nil
-	})
+	trust.Set(context.Background(), tote, trust.Entry{Dir: canon, Digest: f.TrustDigest()})
 	for _, dir := range []string{proj, link} {
 		c, err := Load(dir, home, tote)
 		if err != nil {
@@ -217,7 +213,12 @@ func TestTrustUserFilesAlwaysApply(t *testing.T) {
 func TestTrustRecordReadOnlyWhenNeeded(t *testing.T) {
 	home, proj, tote := trustLayout(t)
 	// A corrupt record is never read for a project that only pins...
-	write(t, trust.Path(tote), "{not json")
+	canon, _ := trust.Canonical(proj)
+	trust.Set(context.Background(), tote, trust.Entry{Dir: canon, Digest: "sha256:00"})
+	ents, _ := os.ReadDir(trust.Dir(tote))
+	for _, e := range ents {
+		write(t, filepath.Join(trust.Dir(tote), e.Name()), "{not a record")
+	}
 	pins := filepath.Join(home, "pins")
 	write(t, filepath.Join(pins, FileName), "node = \"20\"\n[tools.node]\naliases = { a = \"20\" }\n[settings]\noffline = true\n")
 	c, err := Load(pins, home, tote)
@@ -239,17 +240,28 @@ func TestTrustRecordReadOnlyWhenNeeded(t *testing.T) {
 }
 
 func TestTrustRecordBounded(t *testing.T) {
-	home := t.TempDir()
-	big := make([]byte, trust.MaxFileSize+1)
-	for i := range big {
-		big[i] = ' '
+	home, dir := t.TempDir(), t.TempDir()
+	canon, _ := trust.Canonical(dir)
+	if err := trust.Set(context.Background(), home, trust.Entry{Dir: canon, Digest: "sha256:00"}); err != nil {
+		t.Fatal(err)
 	}
-	write(t, trust.Path(home), string(big))
-	if _, err := trust.Read(home); err == nil || !strings.Contains(err.Error(), "larger than") {
+	ents, _ := os.ReadDir(trust.Dir(home))
+	if len(ents) != 1 {
+		t.Fatalf("records %v", ents)
+	}
+	p := filepath.Join(trust.Dir(home), ents[0].Name())
+	write(t, p, "tote-trust 1\ndir "+canon+"\ndigest sha256:00\n"+strings.Repeat("x", trust.MaxRecordSize))
+	if _, _, err := trust.Lookup(home, canon); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("oversized trust record: %v", err)
 	}
-	if err := trust.Update(context.Background(), home, func(*trust.DB) error { return nil }); err == nil {
-		t.Fatal("Update replaced an unreadable record")
+	os.Remove(p)
+	if err := os.Symlink("/dev/zero", p); err == nil {
+		if _, _, err := trust.Lookup(home, canon); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Fatalf("trust record on /dev/zero: %v", err)
+		}
+	}
+	if err := trust.Set(context.Background(), home, trust.Entry{Dir: canon + "\ndigest sha256:evil", Digest: "x"}); err == nil {
+		t.Fatal("a directory name with a newline was recorded")
 	}
 }
 
@@ -302,5 +314,54 @@ func TestShellQuote(t *testing.T) {
 		if got := ShellQuote(in); got != want {
 			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// BenchmarkLoadTrust measures config.Load, the shim's first step, for a
+// project that only pins (no trust check: the record is never read), and
+// for one that sets [env] (a trust-only setting): trusted with tote trust
+// (the record is read, the directory resolved and the digest compared),
+// through TOTE_TRUSTED_PATHS, and untrusted (dropped).
+//
+//	go test -run '^$' -bench LoadTrust -benchtime 2000x -count 3 ./internal/config/
+func BenchmarkLoadTrust(b *testing.B) {
+	root := b.TempDir()
+	home := filepath.Join(root, "home")
+	tote := filepath.Join(home, ".tote")
+	os.MkdirAll(tote, 0o755)
+	os.WriteFile(GlobalFile(tote), []byte("[plugins]\ndemo = \"file:///x/demo.wasm\"\n[settings.url-rewrites]\n\"^https://a/\" = \"http://127.0.0.1:1/\"\n"), 0o644)
+	mk := func(name, content string) string {
+		d := filepath.Join(home, name)
+		os.MkdirAll(d, 0o755)
+		os.WriteFile(filepath.Join(d, FileName), []byte(content), 0o644)
+		return d
+	}
+	pins := mk("pins", "demo = \"1.0\"\n")
+	env := "demo = \"1.0\"\n\n[env]\nBENCH = \"1\"\n"
+	trusted, envPath, untrusted := mk("trusted", env), mk("envpath", env), mk("untrusted", env)
+	f, _ := ReadFile(filepath.Join(trusted, FileName))
+	canon, _ := trust.Canonical(trusted)
+	for i := range 50 { // other trusted projects
+		trust.Set(context.Background(), tote, trust.Entry{Dir: filepath.Join(root, "other", strings.Repeat("x", i%9), fmt.Sprint(i)), Digest: "sha256:00"})
+	}
+	trust.Set(context.Background(), tote, trust.Entry{Dir: canon, Digest: f.TrustDigest()})
+	for _, c := range []struct {
+		name, dir, env string
+		untrusted      int
+	}{
+		{"pins-only", pins, "", 0},
+		{"env-tote-trust", trusted, "", 0},
+		{"env-TOTE_TRUSTED_PATHS", envPath, envPath, 0},
+		{"env-untrusted", untrusted, "", 1},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.Setenv(trust.EnvVar, c.env)
+			for b.Loop() {
+				cfg, err := Load(c.dir, home, tote)
+				if err != nil || len(cfg.Untrusted()) != c.untrusted {
+					b.Fatalf("%v %+v", err, cfg.Untrusted())
+				}
+			}
+		})
 	}
 }

@@ -5,22 +5,27 @@
 // environment variables). tote applies those only from files the user
 // trusted with `tote trust DIR`, from directories listed in
 // TOTE_TRUSTED_PATHS, from the global $TOTE_HOME/.prototools and from
-// $HOME/.prototools. This package keeps the record of `tote trust`:
-// $TOTE_HOME/trust.json, one entry per canonical (symlink-resolved)
-// directory, holding the digest of the trusted settings as they were when
-// the user trusted them. A change to those settings (a `git pull` adding a
-// url-rewrite) therefore needs a new `tote trust`; a change to pins does not.
+// $HOME/.prototools. This package keeps the record of `tote trust`: one
+// small file per trusted canonical (symlink-resolved) directory in
+// $TOTE_HOME/trust/, named after the sha256 of the directory, holding the
+// digest of the trusted settings as they were when the user trusted them. A
+// change to those settings (a `git pull` adding a url-rewrite) therefore
+// needs a new `tote trust`; a change to pins does not.
 //
-// Reads are lock-free (the file is replaced atomically); every change takes
-// a cross-process file lock and writes with temp + fsync + rename.
+// One file per directory keeps the check the shim makes cheap whatever the
+// number of trusted projects: resolve the directory, read one file of a few
+// hundred bytes, compare two strings. Reads take no lock (files are
+// replaced atomically); every change takes a cross-process file lock.
 package trust
 
 import (
+	"bufio"
+	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,23 +35,26 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/internal/store"
 )
 
-// FileName is the name of the trust record in $TOTE_HOME.
-const FileName = "trust.json"
+// DirName is the directory of the trust records in $TOTE_HOME.
+const DirName = "trust"
 
 // EnvVar lists directories whose .prototools files are trusted, with their
 // subdirectories, separated like PATH (os.PathListSeparator). It is meant
 // for CI and tests; TOTE_* variables are trusted like the global config.
 const EnvVar = "TOTE_TRUSTED_PATHS"
 
-// MaxFileSize bounds the trust record read from disk (1 MiB holds about
-// 5,000 entries); a larger file is refused rather than read.
-const MaxFileSize = 1 << 20
+// MaxRecordSize bounds one trust record read from disk.
+const MaxRecordSize = 16 << 10
 
-// formatVersion is the version of the trust.json layout.
-const formatVersion = 1
+// MaxRecords bounds how many records --list reads.
+const MaxRecords = 100_000
+
+// header is the first line of every record.
+const header = "tote-trust 1"
 
 // Entry is one trusted directory.
 type Entry struct {
@@ -59,89 +67,110 @@ type Entry struct {
 	TrustedAt time.Time `json:"trusted_at"`
 }
 
-// DB is the trust record.
-type DB struct {
-	entries map[string]Entry
+// Dir returns the directory of the trust records of home ($TOTE_HOME).
+func Dir(home string) string { return filepath.Join(home, DirName) }
+
+// recordPath is the record of canonical directory dir.
+func recordPath(home, dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join(Dir(home), hex.EncodeToString(sum[:20]))
 }
 
-type fileFormat struct {
-	Version int     `json:"version"`
-	Trusted []Entry `json:"trusted"`
-}
-
-// Path returns the trust record's path in home ($TOTE_HOME).
-func Path(home string) string { return filepath.Join(home, FileName) }
-
-// Read reads the trust record of home. A missing file is an empty record.
-// A file larger than [MaxFileSize] or not in the expected format is an
+// Lookup returns the record of canonical directory dir. A missing record
+// is (zero, false, nil); one that cannot be read or is not a record is an
 // error naming the file.
-func Read(home string) (*DB, error) {
-	p := Path(home)
-	f, err := os.Open(p)
+func Lookup(home, dir string) (Entry, bool, error) {
+	p := recordPath(home, dir)
+	data, err := readlimit.File(p, MaxRecordSize, "trust record")
 	if errors.Is(err, fs.ErrNotExist) {
-		return &DB{entries: map[string]Entry{}}, nil
+		return Entry{}, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read trust record: %w", err)
+		return Entry{}, false, fmt.Errorf("read trust record: %w", err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	e, err := decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("read trust record %s: %w", p, err)
+		return Entry{}, false, fmt.Errorf("trust record %s is corrupt (%v); trust the project again", p, err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("trust record %s is larger than %d bytes; remove it and trust your projects again", p, MaxFileSize)
+	if e.Dir != dir {
+		return Entry{}, false, nil // another directory with the same name hash
 	}
-	var ff fileFormat
-	if err := json.Unmarshal(data, &ff); err != nil {
-		return nil, fmt.Errorf("trust record %s is corrupt (%v); remove it and trust your projects again", p, err)
+	return e, true, nil
+}
+
+// Set records e (e.Dir must be canonical), replacing any record for e.Dir,
+// under the cross-process lock, atomically.
+func Set(ctx context.Context, home string, e Entry) error {
+	if e.Dir == "" || strings.ContainsAny(e.Dir, "\n\r") || strings.ContainsAny(e.Digest, "\n\r") {
+		return fmt.Errorf("cannot record trust for %q", e.Dir)
 	}
-	if ff.Version != formatVersion {
-		return nil, fmt.Errorf("trust record %s has version %d, want %d", p, ff.Version, formatVersion)
-	}
-	db := &DB{entries: make(map[string]Entry, len(ff.Trusted))}
-	for _, e := range ff.Trusted {
-		if e.Dir != "" {
-			db.entries[e.Dir] = e
+	return locked(ctx, home, func() error {
+		if err := os.MkdirAll(Dir(home), 0o755); err != nil {
+			return err
 		}
+		return store.WriteFileAtomic(recordPath(home, e.Dir), encode(e), 0o644)
+	})
+}
+
+// Remove forgets canonical directory dir and reports whether it was
+// trusted.
+func Remove(ctx context.Context, home, dir string) (bool, error) {
+	var removed bool
+	err := locked(ctx, home, func() error {
+		if _, ok, _ := Lookup(home, dir); !ok {
+			return nil
+		}
+		err := os.Remove(recordPath(home, dir))
+		removed = err == nil
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		return err
+	})
+	return removed, err
+}
+
+// List returns every record, sorted by directory. Unreadable records are
+// reported in the error and skipped.
+func List(home string) ([]Entry, error) {
+	ents, err := os.ReadDir(Dir(home))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
-	return db, nil
-}
-
-// Lookup returns the entry of canonical directory dir.
-func (db *DB) Lookup(dir string) (Entry, bool) {
-	e, ok := db.entries[dir]
-	return e, ok
-}
-
-// Set records e, replacing any entry for e.Dir.
-func (db *DB) Set(e Entry) { db.entries[e.Dir] = e }
-
-// Remove forgets dir and reports whether it was there.
-func (db *DB) Remove(dir string) bool {
-	_, ok := db.entries[dir]
-	delete(db.entries, dir)
-	return ok
-}
-
-// Entries returns every entry, sorted by directory.
-func (db *DB) Entries() []Entry {
-	out := make([]Entry, 0, len(db.entries))
-	for _, e := range db.entries {
+	if err != nil {
+		return nil, err
+	}
+	if len(ents) > MaxRecords {
+		return nil, fmt.Errorf("%s holds more than %d records", Dir(home), MaxRecords)
+	}
+	var out []Entry
+	var errs []error
+	for _, de := range ents {
+		if !de.Type().IsRegular() || strings.HasPrefix(de.Name(), ".") {
+			continue
+		}
+		p := filepath.Join(Dir(home), de.Name())
+		data, err := readlimit.File(p, MaxRecordSize, "trust record")
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		e, err := decode(data)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("trust record %s: %w", p, err))
+			continue
+		}
 		out = append(out, e)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
-	return out
+	return out, errors.Join(errs...)
 }
 
-// Update changes the trust record of home under a cross-process lock: it
-// reads the current record, calls fn, and writes the result atomically when
-// fn returns nil. A record that cannot be read is an error (never silently
-// replaced).
-func Update(ctx context.Context, home string, fn func(*DB) error) error {
+// locked runs fn under the trust lock of home.
+func locked(ctx context.Context, home string, fn func() error) error {
 	locks := (&store.Store{Home: home}).LocksDir()
 	if err := os.MkdirAll(locks, 0o755); err != nil {
-		return fmt.Errorf("lock trust record: %w", err)
+		return fmt.Errorf("lock trust records: %w", err)
 	}
 	fl := flock.New(filepath.Join(locks, "trust.lock"))
 	ok, err := fl.TryLockContext(ctx, 20*time.Millisecond)
@@ -150,29 +179,50 @@ func Update(ctx context.Context, home string, fn func(*DB) error) error {
 		if err == nil {
 			err = ctx.Err()
 		}
-		return fmt.Errorf("lock trust record: %w", err)
+		return fmt.Errorf("lock trust records: %w", err)
 	}
 	defer func() {
 		_ = fl.Unlock()
 		_ = fl.Close()
 	}()
-	db, err := Read(home)
-	if err != nil {
-		return err
+	return fn()
+}
+
+// encode writes e as the record format: a header line, then "key value"
+// lines. It is line-based so that reading one costs next to nothing.
+func encode(e Entry) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\ndir %s\ndigest %s\ntrusted-at %s\n", header, e.Dir, e.Digest, e.TrustedAt.UTC().Format(time.RFC3339))
+	return b.Bytes()
+}
+
+func decode(data []byte) (Entry, error) {
+	var e Entry
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 512), MaxRecordSize)
+	if !sc.Scan() || sc.Text() != header {
+		return e, errors.New("not a trust record")
 	}
-	if err := fn(db); err != nil {
-		return err
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), " ")
+		switch k {
+		case "dir":
+			e.Dir = v
+		case "digest":
+			e.Digest = v
+		case "trusted-at":
+			e.TrustedAt, _ = time.Parse(time.RFC3339, v)
+		}
 	}
-	data, err := json.MarshalIndent(fileFormat{Version: formatVersion, Trusted: db.Entries()}, "", "  ")
-	if err != nil {
-		return err
+	if e.Dir == "" || e.Digest == "" {
+		return e, errors.New("no dir or digest")
 	}
-	return store.WriteFileAtomic(Path(home), append(data, '\n'), 0o644)
+	return e, sc.Err()
 }
 
 // Canonical returns dir made absolute with every symlink resolved, so that
-// one directory reached through two paths has one trust entry. A directory
-// that does not exist is an error.
+// one directory reached through two paths has one record. A directory that
+// does not exist is an error.
 func Canonical(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {

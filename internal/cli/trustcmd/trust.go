@@ -37,7 +37,7 @@ and run their code:
   [settings] url-rewrites, [settings.http] and [settings.unpack]
 
 Untrusted, they are ignored with one warning that names the file and this
-command. Trust is recorded in $TOTE_HOME/trust.json for the directory (with
+command. Trust is recorded in $TOTE_HOME/trust/ for the directory (with
 symlinks resolved) and for these settings exactly as they are now: if they
 change later (say, after a git pull), tote ignores them again and asks you to
 review and trust again. Pins, aliases and comments may change freely.
@@ -153,7 +153,7 @@ func trustRun(cmd *cobra.Command, f *cli.Factory, args []string) error {
 		return err
 	}
 	entry := trust.Entry{Dir: dir, Digest: file.TrustDigest(), TrustedAt: time.Now().UTC().Truncate(time.Second)}
-	if err := trust.Update(cmd.Context(), f.Home, func(db *trust.DB) error { db.Set(entry); return nil }); err != nil {
+	if err := trust.Set(cmd.Context(), f.Home, entry); err != nil {
 		return err
 	}
 	names := file.TrustSettings()
@@ -186,11 +186,8 @@ func revokeRun(cmd *cobra.Command, f *cli.Factory, args []string) error {
 	if err != nil {
 		dir = filepath.Clean(filepath.Dir(path)) // gone: forget it as written
 	}
-	var removed bool
-	if err := trust.Update(cmd.Context(), f.Home, func(db *trust.DB) error {
-		removed = db.Remove(dir)
-		return nil
-	}); err != nil {
+	removed, err := trust.Remove(cmd.Context(), f.Home, dir)
+	if err != nil {
 		return err
 	}
 	if !removed {
@@ -216,12 +213,12 @@ type listRow struct {
 }
 
 func listRun(f *cli.Factory, asJSON bool) error {
-	db, err := trust.Read(f.Home)
+	entries, err := trust.List(f.Home)
 	if err != nil {
-		return err
+		fmt.Fprintf(f.IO.ErrOut, "tote: warning: %v\n", err)
 	}
 	var rows []listRow
-	for _, e := range db.Entries() {
+	for _, e := range entries {
 		r := listRow{Dir: e.Dir, Source: "tote trust"}
 		if !e.TrustedAt.IsZero() {
 			at := e.TrustedAt
