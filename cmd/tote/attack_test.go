@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -30,5 +33,64 @@ func setupAttacks(env *testscript.Env) error {
 	}
 	s := strings.Replace(string(b), "[plugins]\n", fmt.Sprintf("[plugins]\nhostile = \"file://%s\"\n", wasm), 1)
 	env.Setenv("HOSTILE_WASM", wasm)
+	if strings.HasPrefix(filepath.Base(env.WorkDir), "script-attack-redirect") {
+		extra, err := setupRedirect(env)
+		if err != nil {
+			return err
+		}
+		s += extra
+	}
 	return os.WriteFile(global, []byte(s), 0o644)
+}
+
+// setupRedirect serves the redirect attack (issue 11, item 6): a server on
+// 127.0.0.1 whose /hop redirects to a second server on 127.0.0.2 (also
+// loopback on Linux, but another host to an allow-list), and the ext-redirect
+// extension's configuration: network for 127.0.0.1 only, fetching /hop. The
+// `redirect-target-hits` command prints how many requests reached 127.0.0.2.
+func setupRedirect(env *testscript.Env) (string, error) {
+	wasm, err := wasmbuild.BuildE(wasmbuild.Fixture("ext-redirect"))
+	if err != nil {
+		return "", err
+	}
+	env.Setenv("REDIRECT_EXT_WASM", wasm)
+	target, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		return "", fmt.Errorf("listen on 127.0.0.2 (loopback beyond 127.0.0.1 is needed): %w", err)
+	}
+	hits := &atomic.Int64{}
+	env.Values["redirect-hits"] = hits
+	targetSrv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte("secret from 127.0.0.2"))
+	})}
+	go targetSrv.Serve(target)
+	env.Defer(func() { targetSrv.Close() })
+	hop, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	targetURL := "http://" + target.Addr().String() + "/secret"
+	hopSrv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/hop":
+			http.Redirect(w, r, targetURL, http.StatusFound)
+		case "/hop-inside":
+			http.Redirect(w, r, "/ok", http.StatusFound)
+		default:
+			w.Write([]byte("fine"))
+		}
+	})}
+	go hopSrv.Serve(hop)
+	env.Defer(func() { hopSrv.Close() })
+	return fmt.Sprintf(`
+[extensions.redirect]
+permissions = ["network:127.0.0.1"]
+config = { url = "http://%s/hop", inside = "http://%s/hop-inside" }
+`, hop.Addr(), hop.Addr()), nil
+}
+
+// cmdRedirectTargetHits prints the requests 127.0.0.2 received.
+func cmdRedirectTargetHits(ts *testscript.TestScript, neg bool, args []string) {
+	fmt.Fprintln(ts.Stdout(), ts.Value("redirect-hits").(*atomic.Int64).Load())
 }

@@ -65,10 +65,11 @@ func TestScripts(t *testing.T) {
 			return setupExtensions(env)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mirror-fault":    cmdMirrorFault,
-			"mirror-requests": cmdMirrorRequests,
-			"trojan-demo":     cmdTrojanDemo,
-			"mirror-bomb":     cmdMirrorBomb,
+			"mirror-fault":         cmdMirrorFault,
+			"mirror-requests":      cmdMirrorRequests,
+			"trojan-demo":          cmdTrojanDemo,
+			"mirror-bomb":          cmdMirrorBomb,
+			"redirect-target-hits": cmdRedirectTargetHits,
 		},
 	})
 }

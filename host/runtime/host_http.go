@@ -84,9 +84,9 @@ func (p *Plugin) sendRequest(hc *hostCall, args []uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp, err := p.httpClient.Do(req)
+	resp, err := p.do(req)
 	if err != nil {
-		return 0, fmt.Errorf("%s %s: %w", req.Method, u, err)
+		return 0, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
@@ -130,9 +130,9 @@ func (p *Plugin) downloadFile(hc *hostCall, args []uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp, err := p.httpClient.Do(req)
+	resp, err := p.do(req)
 	if err != nil {
-		return 0, fmt.Errorf("GET %s: %w", u, err)
+		return 0, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

@@ -71,6 +71,11 @@ type Plugin struct {
 
 	envMu sync.Mutex
 	env   map[string]string // set_env_var overlay
+
+	// The last response of Extism's http_request (see extismHTTPModule);
+	// host functions run inside a call, under mu.
+	httpStatus  int32
+	httpHeaders map[string]string
 }
 
 func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape PathsShape) (*Plugin, error) {
@@ -91,7 +96,7 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape Pa
 		pathsShape:  shape,
 		softDeny:    opts.SoftDeny,
 		onDenied:    opts.OnDenied,
-		httpClient:  cfg.httpClient,
+		httpClient:  nil, // below
 		rewrite:     cfg.rewrite,
 		imports:     imports,
 		exports:     exports,
@@ -102,6 +107,7 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape Pa
 	if p.toolID == "" {
 		p.toolID = p.id
 	}
+	p.httpClient = p.guardRedirects(cfg.httpClient)
 	if opts.Mounts != nil {
 		p.mounts = append(vpath.Mounts(nil), (*opts.Mounts)...)
 	}

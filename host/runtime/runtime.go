@@ -199,17 +199,22 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	if pages == 0 {
 		pages = 1
 	}
+	// Extism's own http_request is served by tote (see extismHTTPModule):
+	// the manifest allows Extism no host at all.
+	wasm, err = renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
+	if err != nil {
+		return nil, loadErr("parse module: %w", err)
+	}
 	manifest := extism.Manifest{
-		Wasm:         []extism.Wasm{extism.WasmData{Data: wasm, Name: "main"}},
-		Config:       p.configKeys,
-		AllowedHosts: opts.AllowedHosts,
-		Memory:       &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxBodyBytes, MaxVarBytes: 1 << 20},
+		Wasm:   []extism.Wasm{extism.WasmData{Data: wasm, Name: "main"}},
+		Config: p.configKeys,
+		Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxBodyBytes, MaxVarBytes: 1 << 20},
 	}
 	rc := wazero.NewRuntimeConfig().
 		WithCompilationCache(r.cache).
 		WithCloseOnContextDone(true).
 		WithMemoryLimitPages(pages)
-	funcs := append(p.hostFunctions(), opts.HostFunctions...)
+	funcs := append(append(p.hostFunctions(), p.extismHTTPFunctions()...), opts.HostFunctions...)
 	compiled, err := extism.NewCompiledPlugin(ctx, manifest, extism.PluginConfig{RuntimeConfig: rc, EnableWasi: true}, funcs)
 	if err != nil {
 		return nil, loadErr("compile: %w", err)

@@ -128,26 +128,103 @@ func (r *wasmReader) imports() []string {
 	n := r.u32()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		mod, field := r.name(), r.name()
-		switch kind := r.byte(); kind {
-		case 0: // function
-			r.u32()
+		if r.importDesc() == 0 {
 			out = append(out, mod+"."+field)
-		case 1: // table
-			r.byte()
-			r.limits()
-		case 2: // memory
-			r.limits()
-		case 3: // global
-			r.byte()
-			r.byte()
-		case 4: // tag
-			r.byte()
-			r.u32()
-		default:
-			r.fail(fmt.Sprintf("unknown import kind %d", kind))
 		}
 	}
 	return out
+}
+
+// importDesc reads the kind and description of one import and returns the
+// kind (0 for a function).
+func (r *wasmReader) importDesc() byte {
+	kind := r.byte()
+	switch kind {
+	case 0: // function
+		r.u32()
+	case 1: // table
+		r.byte()
+		r.limits()
+	case 2: // memory
+		r.limits()
+	case 3: // global
+		r.byte()
+		r.byte()
+	case 4: // tag
+		r.byte()
+		r.u32()
+	default:
+		r.fail(fmt.Sprintf("unknown import kind %d", kind))
+	}
+	return kind
+}
+
+// renameImports returns a copy of a module whose function imports from
+// module from named by fields import from module to instead; everything
+// else is byte for byte the same. It lets the host provide its own version
+// of a host function another library already defines (Extism's
+// http_request) without touching that library.
+func renameImports(wasm []byte, from, to string, fields ...string) ([]byte, error) {
+	want := map[string]bool{}
+	for _, f := range fields {
+		want[f] = true
+	}
+	r := &wasmReader{b: wasm, off: 8}
+	out := append([]byte(nil), wasm[:8]...)
+	for r.off < len(r.b) {
+		start := r.off
+		id := r.byte()
+		size := r.u32()
+		if r.err != nil {
+			return nil, r.err
+		}
+		body := r.off
+		end := body + int(size)
+		if end > len(r.b) || end < body {
+			return nil, fmt.Errorf("section %d at byte %d runs past the end of the module", id, body)
+		}
+		if id != 2 {
+			out = append(out, wasm[start:end]...)
+			r.off = end
+			continue
+		}
+		n := r.u32()
+		sec := appendU32(nil, n)
+		for i := uint32(0); i < n && r.err == nil; i++ {
+			mod := r.name()
+			fieldStart := r.off
+			field := r.name()
+			kind := r.importDesc()
+			if kind == 0 && mod == from && want[field] {
+				mod = to
+			}
+			sec = appendU32(sec, uint32(len(mod)))
+			sec = append(sec, mod...)
+			sec = append(sec, wasm[fieldStart:r.off]...)
+		}
+		if r.err != nil {
+			return nil, fmt.Errorf("import section: %w", r.err)
+		}
+		if r.off != end {
+			return nil, fmt.Errorf("import section: %d bytes left over", end-r.off)
+		}
+		out = append(out, id)
+		out = appendU32(out, uint32(len(sec)))
+		out = append(out, sec...)
+	}
+	return out, nil
+}
+
+// appendU32 appends v as unsigned LEB128.
+func appendU32(b []byte, v uint32) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v == 0 {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
 }
 
 func (r *wasmReader) exports() []string {
