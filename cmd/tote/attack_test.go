@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -93,4 +94,33 @@ config = { url = "http://%s/hop", inside = "http://%s/hop-inside" }
 // cmdRedirectTargetHits prints the requests 127.0.0.2 received.
 func cmdRedirectTargetHits(ts *testscript.TestScript, neg bool, args []string) {
 	fmt.Fprintln(ts.Stdout(), ts.Value("redirect-hits").(*atomic.Int64).Load())
+}
+
+// cmdPlainText checks that what tote printed is bounded and printable:
+// plain-text stdout|stderr MAXBYTES fails if the output is longer than
+// MAXBYTES or holds a control character other than newline and tab (an
+// escape sequence from a plugin reaching the terminal).
+func cmdPlainText(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || (args[0] != "stdout" && args[0] != "stderr") {
+		ts.Fatalf("usage: plain-text stdout|stderr MAXBYTES")
+	}
+	max, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	out := ts.ReadFile(args[0])
+	var problem string
+	if len(out) > max {
+		problem = fmt.Sprintf("%s is %d bytes, more than %d", args[0], len(out), max)
+	}
+	for i, r := range out {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r <= 0x9f {
+			problem = fmt.Sprintf("%s holds control character %U at byte %d", args[0], r, i)
+			break
+		}
+	}
+	switch {
+	case neg && problem == "":
+		ts.Fatalf("%s is plain text", args[0])
+	case !neg && problem != "":
+		ts.Fatalf("%s", problem)
+	}
 }

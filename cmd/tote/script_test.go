@@ -70,6 +70,7 @@ func TestScripts(t *testing.T) {
 			"trojan-demo":          cmdTrojanDemo,
 			"mirror-bomb":          cmdMirrorBomb,
 			"redirect-target-hits": cmdRedirectTargetHits,
+			"plain-text":           cmdPlainText,
 		},
 	})
 }

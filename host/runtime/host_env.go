@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 )
 
 // getEnvVar is get_env_var(name) -> value: the plugin's overlay first, then
@@ -146,10 +147,8 @@ func (p *Plugin) hostLog(hc *hostCall, args []uint64) (uint64, error) {
 	if err := hc.readJSON(args[0], &in); err != nil {
 		return 0, err
 	}
-	msg := in.Message
-	if len(msg) > maxLogMessage {
-		msg = msg[:maxLogMessage] + "…(truncated)"
-	}
+	// Printed to the terminal: capped, control characters escaped.
+	msg := plaintext.Text(in.Message, maxLogMessage)
 	switch in.Target {
 	case api.LogStdout:
 		fmt.Fprintln(p.rt.cfg.stdout, msg)

@@ -20,6 +20,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/host/vpath"
 )
 
@@ -367,7 +368,10 @@ func (p *Plugin) classify(ctx, callCtx context.Context, fn string, rc uint32, er
 		discard = false
 	case !errors.As(err, &exitErr) && p.inst.GetErrorWithContext(context.WithoutCancel(ctx)) == err.Error():
 		ce.Kind = KindPluginError
-		ce.Message = err.Error()
+		// The plugin's own words reach the user: capped, control
+		// characters escaped (a 50 MiB message of escape sequences is an
+		// attack, not a diagnosis).
+		ce.Message = plaintext.Text(err.Error(), 0)
 		discard = false
 	default:
 		diag := guestDiagnostic(p.output.String())
@@ -380,9 +384,9 @@ func (p *Plugin) classify(ctx, callCtx context.Context, fn string, rc uint32, er
 			ce.Message = "trap"
 		}
 		if diag != "" {
-			ce.Message += ": " + diag
+			ce.Message += ": " + plaintext.Text(diag, 0)
 		} else {
-			ce.Message += ": " + first
+			ce.Message += ": " + plaintext.Text(first, 0)
 		}
 	}
 	if discard {

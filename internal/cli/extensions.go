@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/extension"
@@ -168,11 +169,11 @@ func newExtensionCommand(f *Factory, c extension.CommandInfo) *cobra.Command {
 	if c.Usage != "" {
 		use += " " + c.Usage
 	}
-	short := c.Description
+	short := plaintext.Line(c.Description, 0)
 	if short == "" {
 		short = "Provided by extension " + c.Extension
 	}
-	long := c.Help
+	long := plaintext.Text(c.Help, 0)
 	if long == "" {
 		long = short
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/toolchain"
@@ -268,9 +269,9 @@ func wordByte(c byte) bool {
 // printToolError prints one tool's error (and its hint) without ending the
 // command, for commands that go on with the other tools.
 func printToolError(f *Factory, id string, err error) {
-	fmt.Fprintf(f.IO.ErrOut, "tote: error: %s\n", toolMessage(id, err))
+	fmt.Fprintf(f.IO.ErrOut, "tote: error: %s\n", plaintext.Text(toolMessage(id, err), 0))
 	if h := hintOf(err); h != "" {
-		fmt.Fprintf(f.IO.ErrOut, "tote: hint: %s\n", h)
+		fmt.Fprintf(f.IO.ErrOut, "tote: hint: %s\n", plaintext.Text(h, 0))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/tote-dev/tote/host/plaintext"
 )
 
 // Version is tote's version, set at build time with -ldflags "-X".
@@ -84,9 +85,10 @@ func Run(ctx context.Context, args []string, io *IOStreams, extra ...Command) in
 	if errors.As(err, &exit) && exit.Err == nil {
 		return exit.Code
 	}
-	fmt.Fprintf(io.ErrOut, "tote: error: %s\n", strings.TrimSpace(err.Error()))
+	// Errors carry what plugins said: capped, control characters escaped.
+	fmt.Fprintf(io.ErrOut, "tote: error: %s\n", plaintext.Text(strings.TrimSpace(err.Error()), 0))
 	if h := hintOf(err); h != "" {
-		fmt.Fprintf(io.ErrOut, "tote: hint: %s\n", h)
+		fmt.Fprintf(io.ErrOut, "tote: hint: %s\n", plaintext.Text(h, 0))
 	}
 	if errors.As(err, &exit) {
 		return exit.Code

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/store"
@@ -158,7 +159,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 		switch {
 		case out.SkipInstall:
 		case !out.Installed:
-			msg := out.Error
+			msg := plaintext.Text(out.Error, 0)
 			if msg == "" {
 				msg = "native_install reported that nothing was installed"
 			}

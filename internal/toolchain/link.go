@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/store"
@@ -269,7 +270,7 @@ func (m *Manager) uninstallOne(ctx context.Context, id, ver string, meta *launch
 			return err
 		}
 		if !out.Uninstalled && !out.SkipUninstall && out.Error != "" {
-			return fmt.Errorf("plugin %q function native_uninstall: %s", id, out.Error)
+			return fmt.Errorf("plugin %q function native_uninstall: %s", id, plaintext.Text(out.Error, 0))
 		}
 	}
 	if err := m.Store.UpdateManifest(ctx, id, func(man *store.Manifest) error {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/launch"
@@ -266,6 +267,11 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 		return nil, err
 	}
 	t.Info.Type = t.Info.Type.Normalize()
+	// What the plugin says about itself is printed: keep it printable.
+	t.Info.Name = plaintext.Line(t.Info.Name, 0)
+	for i, d := range t.Info.Deprecations {
+		t.Info.Deprecations[i] = plaintext.Text(d, 0)
+	}
 	meta := &launch.Meta{ID: id, Name: t.Info.Name, Type: string(t.Info.Type), Source: src.label, Digest: src.digest, DefaultVersion: t.Info.DefaultVersion}
 	for _, fn := range api.ToolFunctions {
 		if p.HasFunction(fn) {

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/extension"
@@ -153,7 +154,7 @@ func printInfo(w io.Writer, in extension.Info) {
 	md := in.Metadata
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-14s %s\n", k+":", v)
+			fmt.Fprintf(w, "%-14s %s\n", k+":", plaintext.Line(v, plaintext.MaxMessage))
 		}
 	}
 	row("id", in.ID)

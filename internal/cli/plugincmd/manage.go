@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/plugincache"
@@ -94,7 +95,7 @@ func addRun(ctx context.Context, f *cli.Factory, id, locator string, global bool
 	if err != nil {
 		return restore(err)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "added plugin %s = %q to %s (%s, %s)\n", id, locator, path, t.Info.Name, t.Meta.Digest)
+	fmt.Fprintf(f.IO.ErrOut, "added plugin %s = %q to %s (%s, %s)\n", id, locator, path, plaintext.Line(t.Info.Name, 0), t.Meta.Digest)
 	return nil
 }
 
@@ -252,7 +253,7 @@ its register_tool answer.`,
 			}
 			w := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(w, "id:\t%s\n", info.ID)
-			fmt.Fprintf(w, "name:\t%s\n", info.RegisterTool.Name)
+			fmt.Fprintf(w, "name:\t%s\n", plaintext.Line(info.RegisterTool.Name, 0))
 			fmt.Fprintf(w, "type:\t%s\n", info.RegisterTool.Type)
 			fmt.Fprintf(w, "plugin version:\t%s\n", info.RegisterTool.PluginVersion)
 			fmt.Fprintf(w, "source:\t%s\n", info.Source)
@@ -263,7 +264,7 @@ its register_tool answer.`,
 			fmt.Fprintf(w, "exports:\t%s\n", join(info.Exports))
 			fmt.Fprintf(w, "version files:\t%s\n", join(info.VersionFiles))
 			for _, d := range info.RegisterTool.Deprecations {
-				fmt.Fprintf(w, "deprecation:\t%s\n", d)
+				fmt.Fprintf(w, "deprecation:\t%s\n", plaintext.Line(d, plaintext.MaxMessage))
 			}
 			return w.Flush()
 		},
