@@ -8,8 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -71,6 +74,7 @@ func TestScripts(t *testing.T) {
 			"mirror-bomb":          cmdMirrorBomb,
 			"redirect-target-hits": cmdRedirectTargetHits,
 			"plain-text":           cmdPlainText,
+			"interrupt":            cmdInterrupt,
 		},
 	})
 }
@@ -220,4 +224,77 @@ func setGoEnv(env *testscript.Env) {
 			env.Setenv(k, v)
 		}
 	}
+}
+
+// cmdInterrupt runs a command, waits until its standard error matches a
+// pattern, sends it SIGINT (as Ctrl-C does), and reports what it printed
+// and "exit code N": interrupt PATTERN COMMAND [ARGS...].
+func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: interrupt PATTERN COMMAND [ARGS...]")
+	}
+	re := regexp.MustCompile(args[0])
+	env := os.Environ()
+	for _, k := range []string{"PATH", "HOME", "TOTE_HOME", "TOTE_LOG", "TOTE_PROGRESS_INTERVAL", "TMPDIR", "WORK"} {
+		env = append(env, k+"="+ts.Getenv(k))
+	}
+	bin, err := exec.LookPath(args[1])
+	if p := ts.Getenv("PATH"); err != nil || p != "" {
+		for _, dir := range filepath.SplitList(p) {
+			if c := filepath.Join(dir, args[1]); fileExecutable(c) {
+				bin = c
+				break
+			}
+		}
+	}
+	cmd := exec.Command(bin, args[2:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = env
+	var stdout, stderr lockedBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	ts.Check(cmd.Start())
+	deadline := time.Now().Add(2 * time.Minute)
+	for !re.MatchString(stderr.String()) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			ts.Fatalf("stderr never matched %q:\n%s", args[0], stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling the output, not a synchronisation
+	}
+	ts.Check(cmd.Process.Signal(os.Interrupt))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		ts.Fatalf("the command did not stop within a minute of SIGINT:\n%s", stderr.String())
+	}
+	ts.Stdout().Write([]byte(stdout.String()))
+	ts.Stderr().Write([]byte(stderr.String()))
+	fmt.Fprintf(ts.Stdout(), "exit code %d\n", cmd.ProcessState.ExitCode())
+}
+
+func fileExecutable(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

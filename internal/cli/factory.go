@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/vbauerster/mpb/v8"
 	"io"
 	"log/slog"
 	"os"
@@ -43,6 +44,7 @@ type Factory struct {
 	Version string
 
 	cleanup func()
+	bars    *mpb.Progress
 	manager *toolchain.Manager
 	ext     *extension.Host
 	// reserved are the built-in command names (extensions may not take them).

@@ -167,6 +167,7 @@ func runInstall(ctx context.Context, f *Factory, o *InstallOptions) error {
 		Workers:    o.Workers,
 	}
 	outcomes, err := m.InstallTools(ctx, req)
+	f.waitBars() // the bars are done: print below them
 	if len(o.Jobs) == 0 && len(outcomes) == 0 && err == nil {
 		fmt.Fprintln(f.IO.ErrOut, "nothing to install: nothing pins a tool here (no .prototools pin, version file, .tool-versions entry or TOTE_<TOOL>_VERSION)")
 		return nil

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"strconv"
+
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/vbauerster/mpb/v8"
 	"io"
 	"net/http"
 	"os"
@@ -70,22 +73,34 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	var progress io.Writer
+	// Progress: on a terminal, one bar container shared by every parallel
+	// download of this command; otherwise lines (start, finish, and one
+	// every TOTE_PROGRESS_INTERVAL) that logs keep readable.
+	progress := f.IO.ErrOut
+	var bars *mpb.Progress
 	if f.IO.ErrTTY {
-		progress = f.IO.ErrOut
+		bars = mpb.New(mpb.WithOutput(f.IO.ErrOut), mpb.WithWidth(40), mpb.WithRefreshRate(150*time.Millisecond))
+		f.bars = bars
+		f.OnExit(f.waitBars)
+	}
+	every, err := progressInterval()
+	if err != nil {
+		f.Logger.Warn(err.Error())
 	}
 	m := toolchain.New(toolchain.Options{
-		Config:    cfg,
-		Store:     &store.Store{Home: f.Home},
-		Cwd:       cwd,
-		UserHome:  home,
-		DetectEnv: func() api.HostEnvironment { return runtime.DetectHostEnvironment(ctx) },
-		HTTP:      httpClient(cfg),
-		Logger:    f.Logger,
-		Progress:  progress,
-		Version:   f.Version,
-		Runtime:   runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
-		Events:    f.extensionHost(cfg),
+		Bars:        bars,
+		ReportEvery: every,
+		Config:      cfg,
+		Store:       &store.Store{Home: f.Home},
+		Cwd:         cwd,
+		UserHome:    home,
+		DetectEnv:   func() api.HostEnvironment { return runtime.DetectHostEnvironment(ctx) },
+		HTTP:        httpClient(cfg),
+		Logger:      f.Logger,
+		Progress:    progress,
+		Version:     f.Version,
+		Runtime:     runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
+		Events:      f.extensionHost(cfg),
 	})
 	f.manager = m
 	f.OnExit(func() {
@@ -94,6 +109,31 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 		m.Close(ctx)
 	})
 	return m, nil
+}
+
+// waitBars lets the progress bars finish drawing (once), so that what is
+// printed next is not drawn over.
+func (f *Factory) waitBars() {
+	if f.bars != nil {
+		f.bars.Wait()
+		f.bars = nil
+	}
+}
+
+// progressInterval reads TOTE_PROGRESS_INTERVAL (a duration such as 5s, or
+// seconds), the interval of progress lines when stderr is no terminal.
+func progressInterval() (time.Duration, error) {
+	v := os.Getenv("TOTE_PROGRESS_INTERVAL")
+	if v == "" {
+		return 0, nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return d, nil
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return time.Duration(n) * time.Second, nil
+	}
+	return 0, fmt.Errorf("TOTE_PROGRESS_INTERVAL=%q is not a duration such as 5s; using 10s", v)
 }
 
 // httpClient is the client of every request tote makes for cfg: the

@@ -3,13 +3,18 @@
 package cli
 
 import (
+	"io/fs"
+	"path/filepath"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tote-dev/tote/internal/shellquote"
 	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/tote-dev/tote/host/plaintext"
@@ -62,8 +67,14 @@ func Main(extra ...Command) int {
 // and map to exit code 1 unless they carry their own code. extra are
 // top-level commands defined outside this package.
 func Run(ctx context.Context, args []string, io *IOStreams, extra ...Command) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	parent := ctx
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first Ctrl-C, a second one kills tote at once.
+		<-ctx.Done()
+		stop()
+	}()
 	f := &Factory{IO: io, Version: Version}
 	root := NewRootCmd(f, extra...)
 	args = normalizeArgs(args)
@@ -76,7 +87,13 @@ func Run(ctx context.Context, args []string, io *IOStreams, extra ...Command) in
 	root.SetErr(io.ErrOut)
 	err := root.ExecuteContext(ctx)
 	if f.cleanup != nil {
-		f.cleanup()
+		f.cleanup() // removes the progress bars, closes plugins
+	}
+	if parent.Err() == nil && ctx.Err() != nil {
+		// Ctrl-C (or SIGTERM): the work stopped where it was; the deferred
+		// clean-ups removed staging directories and released the locks.
+		fmt.Fprintln(io.ErrOut, "tote: interrupted")
+		return 130
 	}
 	if err == nil {
 		return 0
@@ -89,6 +106,8 @@ func Run(ctx context.Context, args []string, io *IOStreams, extra ...Command) in
 	fmt.Fprintf(io.ErrOut, "tote: error: %s\n", plaintext.Text(strings.TrimSpace(err.Error()), 0))
 	if h := hintOf(err); h != "" {
 		fmt.Fprintf(io.ErrOut, "tote: hint: %s\n", plaintext.Text(h, 0))
+	} else if h := homeHint(f.Home, err); h != "" {
+		fmt.Fprintf(io.ErrOut, "tote: hint: %s\n", h)
 	}
 	if errors.As(err, &exit) {
 		return exit.Code
@@ -168,4 +187,34 @@ Environment:
 		root.AddCommand(c(f))
 	}
 	return root
+}
+
+// homeHint explains an error writing inside $TOTE_HOME: which directory,
+// and how to fix it.
+func homeHint(home string, err error) string {
+	if home == "" {
+		return ""
+	}
+	var pe *fs.PathError
+	var le *os.LinkError
+	path := ""
+	switch {
+	case errors.As(err, &pe):
+		path = pe.Path
+	case errors.As(err, &le):
+		path = le.New
+	default:
+		return ""
+	}
+	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
+		return ""
+	}
+	rel, rerr := filepath.Rel(home, path)
+	if rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		// Creating $TOTE_HOME itself fails in its parent.
+		if filepath.Dir(home) != path && !strings.HasPrefix(home, path+string(filepath.Separator)) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("tote writes its tools, shims and caches under $TOTE_HOME (%s) and cannot write %s; make it writable (chmod -R u+w %s), or set TOTE_HOME to a directory you own", home, path, shellquote.Quote(home))
 }

@@ -64,6 +64,15 @@ type Downloader struct {
 	// parallel downloads share one display; the caller waits on it. It takes
 	// precedence over Progress for the bar.
 	Bars *mpb.Progress
+	// Label names the download in the progress display (default: the
+	// URL's file name), such as "node 20.11.1".
+	Label string
+	// Task, when set, keeps the download's bar after its bytes arrived, for
+	// the phases the caller shows on it (see [Task]).
+	Task *Task
+	// ReportEvery is how often a download without a terminal prints how
+	// far it got; 0 means DefaultReportEvery.
+	ReportEvery time.Duration
 	// UserAgent is sent as User-Agent when set.
 	UserAgent string
 

@@ -318,7 +318,11 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
-	result, err := m.downloader(true).Get(ctx, install.Request{
+	task := &install.Task{}
+	defer func() { task.Done(err == nil) }()
+	d := m.downloader(!opts.Quiet)
+	d.Label, d.Task = id+" "+ver, task
+	result, err := d.Get(ctx, install.Request{
 		URL: dlURL, Headers: dl.HTTPHeaders, Dest: file, Want: want,
 		MaxSize: unpackLimit(limits.MaxSize, install.DefaultMaxUnpackSize), MaxSizeSetting: "settings.unpack.max-size",
 	})
@@ -333,6 +337,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	if err := checkExpected(expect, *rec, dlURL); err != nil {
 		return fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
+	task.Phase("verifying")
 	if check.after != nil {
 		if err := check.after(file, result); err != nil {
 			return withURL(err, dlURL)
@@ -348,6 +353,7 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 			return fmt.Errorf("install %s %s: %s pins the checksum of the download: %w", id, ver, opts.PinnedBy, withURL(err, dlURL))
 		}
 	}
+	task.Phase("unpacking")
 	if t.Plugin.HasFunction(api.FuncUnpackArchive) {
 		in := api.UnpackArchiveInput{Context: m.context(id, ver), InputFile: m.virtual(file), OutputDir: m.virtual(staging)}
 		if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncUnpackArchive, in, nil); err != nil {
@@ -459,7 +465,7 @@ func (m *Manager) downloadDir(id, ver string) string {
 func (m *Manager) downloader(progress bool) *install.Downloader {
 	d := &install.Downloader{Client: m.HTTP}
 	if progress {
-		d.Progress = m.Progress
+		d.Progress, d.Bars, d.ReportEvery = m.Progress, m.Bars, m.ReportEvery
 	}
 	if r := m.Config.Settings().HTTPLimits.Retries; r != nil {
 		d.Retries = *r

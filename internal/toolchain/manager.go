@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/runtime"
@@ -34,8 +37,16 @@ type Manager struct {
 	HTTP *http.Client
 	// Logger receives diagnostics.
 	Logger *slog.Logger
-	// Progress receives download progress bars (nil: silent).
+	// Progress receives download progress: bars on a terminal, else a line
+	// per download start and finish and one every ReportEvery (nil: silent).
 	Progress io.Writer
+	// Bars, when set, is the one progress container every download of this
+	// Manager draws its bar in (parallel installs share the display); the
+	// caller waits on it.
+	Bars *mpb.Progress
+	// ReportEvery is how often a download without a terminal reports how
+	// far it got (0: install.DefaultReportEvery).
+	ReportEvery time.Duration
 	// Builtins are the plugins compiled into tote, by id: the registry
 	// (RegisteredBuiltins) unless Options.Builtins says otherwise.
 	Builtins map[string]Builtin
@@ -88,6 +99,9 @@ type Options struct {
 	HTTP      *http.Client
 	Logger    *slog.Logger
 	Progress  io.Writer
+	// Bars and ReportEvery: see the Manager's fields.
+	Bars        *mpb.Progress
+	ReportEvery time.Duration
 	// Builtins replaces the registered built-ins (RegisteredBuiltins) when
 	// non-nil; tests use it to run without them.
 	Builtins map[string]Builtin
@@ -110,7 +124,7 @@ func New(o Options) *Manager {
 	}
 	m := &Manager{
 		Config: o.Config, Store: o.Store, Cwd: absClean(o.Cwd), UserHome: o.UserHome,
-		Env: o.Env, detectEnv: o.DetectEnv, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress,
+		Env: o.Env, detectEnv: o.DetectEnv, HTTP: o.HTTP, Logger: o.Logger, Progress: o.Progress, Bars: o.Bars, ReportEvery: o.ReportEvery,
 		Builtins: o.Builtins, Version: o.Version, RuntimeConfig: o.Runtime, ShimBin: o.ShimBin, Events: o.Events, LsRemote: o.LsRemote,
 		tools: map[string]*toolSlot{},
 	}

@@ -38,6 +38,9 @@ const (
 	Drip = "drip"
 	// Hang reads the request and never answers.
 	Hang = "hang"
+	// Trickle announces the whole file and sends it in 10 pieces, 200 ms
+	// apart: a download long enough for progress to be drawn.
+	Trickle = "trickle"
 )
 
 // Server is a running mirror.
@@ -126,6 +129,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case Drip:
 		drip(w, r, file)
 		return
+	case Trickle:
+		trickle(w, r, file)
+		return
 	case Hang:
 		<-r.Context().Done()
 		return
@@ -169,6 +175,31 @@ func dirIndex(dir string) (string, os.FileInfo, error) {
 		}
 	}
 	return "", nil, err
+}
+
+// trickle announces file and sends it in 10 pieces, 200 ms apart.
+func trickle(w http.ResponseWriter, r *http.Request, file string) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	piece := len(b)/10 + 1
+	for len(b) > 0 {
+		n := min(piece, len(b))
+		w.Write(b[:n])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		b = b[n:]
+		select {
+		case <-time.After(200 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+	}
 }
 
 // drip announces file and sends it one byte every 100 ms.
