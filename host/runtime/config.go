@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/services"
 	"github.com/tote-dev/tote/host/vpath"
 )
 
@@ -30,6 +31,7 @@ type Config struct {
 	rewrite     func(string) string
 	hostEnv     *api.HostEnvironment
 	mounts      vpath.Mounts
+	limits      services.Limits
 }
 
 // defaultConfig holds every default in one place.
@@ -79,6 +81,12 @@ func (c Config) WithOutput(stdout, stderr io.Writer) Config {
 // Default http.DefaultClient.
 func (c Config) WithHTTPClient(h *http.Client) Config { c.httpClient = h; return c }
 
+// WithLimits sets the limits of the host services of every plugin (body,
+// download and captured-output sizes, request and command timeouts); zero
+// fields keep services.DefaultLimits. The body limit also bounds Extism's
+// own http_request.
+func (c Config) WithLimits(l services.Limits) Config { c.limits = l; return c }
+
 // WithRewrite sets the url-rewrites hook, applied to every send_request and
 // download_file URL before the allow-list check, so the allow-list applies
 // to the URL actually fetched. Default: none.
@@ -97,6 +105,21 @@ func (c Config) WithHostEnvironment(env api.HostEnvironment) Config {
 func (c Config) WithMounts(m vpath.Mounts) Config {
 	c.mounts = append(vpath.Mounts(nil), m...)
 	return c
+}
+
+// Output returns the writers set by WithOutput (nil when unset: the
+// runtime then uses os.Stdout and os.Stderr).
+func (c Config) Output() (stdout, stderr io.Writer) { return c.stdout, c.stderr }
+
+// Limits returns the limits set by WithLimits (zero fields: defaults).
+func (c Config) Limits() services.Limits { return c.limits }
+
+// CallTimeout returns the time limit of one plugin call, default included.
+func (c Config) CallTimeout() time.Duration {
+	if c.callTimeout <= 0 {
+		return defaultConfig.callTimeout
+	}
+	return c.callTimeout
 }
 
 // resolved fills in the defaults that need the environment.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/services"
 )
 
 // ErrorKind classifies a failed plugin call or load.
@@ -89,6 +90,9 @@ func (e *hostError) Error() string {
 }
 
 func (e *hostError) Unwrap() error { return e.err }
+
+// Is reports services.ErrDenied for a denied call.
+func (e *hostError) Is(target error) bool { return target == services.ErrDenied && e.denied }
 
 // guestDiagnostic extracts the guest runtime's own report of a crash (Go
 // prints "panic: ..." or "fatal error: ..." to stderr before exiting) from

@@ -10,6 +10,7 @@ import (
 	extism "github.com/extism/go-sdk"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/services"
 )
 
 // hostCall is one call of a host function by a guest.
@@ -18,13 +19,6 @@ type hostCall struct {
 	cp  *extism.CurrentPlugin
 	fn  string
 }
-
-// errDenied marks an error as a missing capability.
-type errDenied struct{ msg string }
-
-func (e errDenied) Error() string { return e.msg }
-
-func deny(format string, args ...any) error { return errDenied{fmt.Sprintf(format, args...)} }
 
 type hostFunc func(hc *hostCall, args []uint64) (uint64, error)
 
@@ -96,8 +90,13 @@ func (p *Plugin) runHost(hc *hostCall, args []uint64, fn hostFunc) (res uint64, 
 	}()
 	res, err = fn(hc, args)
 	if err != nil {
-		var d errDenied
-		return 0, &hostError{function: hc.fn, denied: errors.As(err, &d), err: err}
+		// A service's *Error already names the function: keep its cause,
+		// so the message reads "<function>: <cause>" once.
+		var se *services.Error
+		if errors.As(err, &se) {
+			return 0, &hostError{function: hc.fn, denied: se.Denied, err: se.Err}
+		}
+		return 0, &hostError{function: hc.fn, err: err}
 	}
 	return res, nil
 }

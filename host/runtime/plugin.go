@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,18 +20,15 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/plaintext"
+	"github.com/tote-dev/tote/host/services"
 	"github.com/tote-dev/tote/host/vpath"
 )
 
 // Bounds on what the host accepts from a plugin.
 const (
 	maxOutputBytes    = 64 << 20 // output of one call
-	maxBodyBytes      = 64 << 20 // send_request response body
-	maxDownloadBytes  = 4 << 30  // download_file
 	maxHostInputBytes = 16 << 20 // the input of one host function call
-	maxLogMessage     = 16 << 10 // one host_log message, truncated beyond
 	maxLogsPerCall    = 1000     // host_log messages per plugin call
-	maxCaptureBytes   = 16 << 20 // captured stdout/stderr of exec_command
 	guestOutputKept   = 16 << 10 // guest WASI stdout/stderr kept per call for diagnostics
 )
 
@@ -47,16 +43,10 @@ type Plugin struct {
 	writable    []string // always writable host directories
 	memoryLimit uint64
 	timeout     time.Duration
-	allowHosts  []string
-	allowExec   bool
-	allowEnvR   bool
-	allowEnvW   bool
-	execHandler func(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, bool, error)
 	pathsShape  PathsShape
 	softDeny    bool
 	onDenied    func(function, message string)
-	httpClient  *http.Client
-	rewrite     func(string) string
+	svc         *services.Services // serves every host function but host_log's per-call count
 	configKeys  map[string]string
 	imports     []string
 	exports     []string
@@ -69,9 +59,6 @@ type Plugin struct {
 	output   *tailBuffer // the instance's WASI stdout and stderr
 	logCount int         // host_log messages in the current call
 	closed   bool
-
-	envMu sync.Mutex
-	env   map[string]string // set_env_var overlay
 
 	// The last response of Extism's http_request (see extismHTTPModule);
 	// host functions run inside a call, under mu.
@@ -89,26 +76,17 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape Pa
 		mounts:      cfg.mounts,
 		memoryLimit: cfg.memoryLimit,
 		timeout:     cfg.callTimeout,
-		allowHosts:  append([]string(nil), opts.AllowedHosts...),
-		allowExec:   opts.AllowExec,
-		allowEnvR:   opts.AllowEnvRead == nil || *opts.AllowEnvRead,
-		allowEnvW:   opts.AllowEnvWrite,
-		execHandler: opts.ExecHandler,
 		pathsShape:  shape,
 		softDeny:    opts.SoftDeny,
 		onDenied:    opts.OnDenied,
-		httpClient:  nil, // below
-		rewrite:     cfg.rewrite,
 		imports:     imports,
 		exports:     exports,
 		exportSet:   map[string]bool{},
 		output:      &tailBuffer{max: guestOutputKept},
-		env:         map[string]string{},
 	}
 	if p.toolID == "" {
 		p.toolID = p.id
 	}
-	p.httpClient = p.guardRedirects(cfg.httpClient)
 	if opts.Mounts != nil {
 		p.mounts = append(vpath.Mounts(nil), (*opts.Mounts)...)
 	}
@@ -128,10 +106,25 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape Pa
 		p.exportSet[e] = true
 	}
 
-	hostEnv := *cfg.hostEnv
-	if vp, ok := p.mounts.VirtualPath(p.mounts.Map()[api.VirtualUserHome]); ok && hostEnv.HomeDir.Path == api.VirtualUserHome {
-		hostEnv.HomeDir = vp
-	}
+	p.svc = services.New(services.Options{
+		PluginID:      p.id,
+		ToolID:        p.toolID,
+		HostEnv:       *cfg.hostEnv,
+		Mounts:        p.mounts,
+		HTTPClient:    cfg.httpClient,
+		Rewrite:       cfg.rewrite,
+		AllowedHosts:  opts.AllowedHosts,
+		AllowExec:     opts.AllowExec,
+		ExecHandler:   opts.ExecHandler,
+		AllowEnvRead:  opts.AllowEnvRead,
+		AllowEnvWrite: opts.AllowEnvWrite,
+		Logger:        cfg.logger,
+		Stdout:        cfg.stdout,
+		Stderr:        cfg.stderr,
+		Limits:        cfg.limits,
+		Files:         sandboxFiles{p},
+	})
+	hostEnv := p.svc.Env() // home_dir carries the /userhome mount
 	envJSON, err := json.Marshal(hostEnv)
 	if err != nil {
 		return nil, fmt.Errorf("encode host environment: %w", err)
@@ -181,13 +174,12 @@ func (p *Plugin) Mounts() vpath.Mounts { return append(vpath.Mounts(nil), p.moun
 // EnvOverlay returns the variables the plugin set with set_env_var. They
 // apply to the plugin's own view (get_env_var), to the commands it runs,
 // and are meant for the tool's child processes; tote's environment is
-// never changed. PATH holds only the directories the plugin appended
-// (translated to real paths), joined by the OS list separator.
-func (p *Plugin) EnvOverlay() map[string]string {
-	p.envMu.Lock()
-	defer p.envMu.Unlock()
-	return maps.Clone(p.env)
-}
+// never changed.
+func (p *Plugin) EnvOverlay() map[string]string { return p.svc.EnvOverlay() }
+
+// Services returns the host services of the plugin: what its host
+// functions call, under its policy.
+func (p *Plugin) Services() *services.Services { return p.svc }
 
 // Close releases the plugin. Later calls fail.
 func (p *Plugin) Close(ctx context.Context) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/services"
 	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/readlimit"
 )
@@ -208,7 +209,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	manifest := extism.Manifest{
 		Wasm:   []extism.Wasm{extism.WasmData{Data: wasm, Name: "main"}},
 		Config: p.configKeys,
-		Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxBodyBytes, MaxVarBytes: 1 << 20},
+		Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxHTTPResponse(r.cfg.limits), MaxVarBytes: 1 << 20},
 	}
 	rc := wazero.NewRuntimeConfig().
 		WithCompilationCache(r.cache).
@@ -239,4 +240,13 @@ func (r *Runtime) forget(p *Plugin) {
 	r.mu.Lock()
 	delete(r.plugins, p)
 	r.mu.Unlock()
+}
+
+// maxHTTPResponse is the body limit of Extism's own http_request: the same
+// as send_request's.
+func maxHTTPResponse(l services.Limits) int64 {
+	if l.MaxBodyBytes > 0 {
+		return l.MaxBodyBytes
+	}
+	return services.DefaultLimits.MaxBodyBytes
 }

@@ -27,7 +27,6 @@ import (
 	"github.com/tote-dev/tote/internal/shellquote"
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/suggest"
-	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
 // Plugin is a loaded tool plugin: a WASM plugin in the runtime, or a native
@@ -225,11 +224,10 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 	switch src.kind {
 	case "builtin":
 		b := m.Builtins[src.path]
-		h := m.nativeHost(id, table, policy)
 		if b.Exec {
-			h.allowExec, policy.allowed = true, true
+			policy.allowed = true
 		}
-		p = &pluginhost.Native{PluginID: id, Table: b.Table, Host: h}
+		p = m.native(id, b.Table, m.services(id, table, nil, policy))
 	case sourceSchema:
 		if p, err = m.loadSchema(id, src, table); err != nil {
 			return nil, err

@@ -11,7 +11,6 @@ import (
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/plugincache"
 	"github.com/tote-dev/tote/internal/readlimit"
-	"github.com/tote-dev/tote/plugins/pluginhost"
 	"github.com/tote-dev/tote/plugins/schema"
 	"github.com/tote-dev/tote/plugins/schema/schemafile"
 )
@@ -109,27 +108,11 @@ func (m *Manager) loadSchema(id string, src pluginSource, table config.ToolTable
 			}
 		}
 	}
-	h := m.nativeHost(id, table, m.execPolicy(id, table))
+	policy := m.execPolicy(id, table)
 	if res.Schema.NeedsExec() && m.LsRemote == nil {
 		// Without the host's ls-remote, git itself lists the tags.
-		h.allowExec = true
+		policy.allowed = true
 	}
-	return &pluginhost.Native{PluginID: id, Table: schema.Table, Host: &schemaHost{nativeHost: h, schema: string(res.JSON)}}, nil
-}
-
-// schemaHost is the native host of the schema plugin: the tool's native
-// host plus the injected schema.
-type schemaHost struct {
-	*nativeHost
-	schema string
-}
-
-var _ pluginhost.Configurer = (*schemaHost)(nil)
-
-// Config serves api.ConfigSchema.
-func (h *schemaHost) Config(key string) (string, bool) {
-	if key == api.ConfigSchema {
-		return h.schema, true
-	}
-	return "", false
+	h := m.services(id, table, map[string]string{api.ConfigSchema: string(res.JSON)}, policy)
+	return m.native(id, schema.Table, h), nil
 }

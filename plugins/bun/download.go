@@ -24,7 +24,7 @@ var supported = sdk.Permutations{
 // on musl Linux, then "-baseline" when baseline is set on x64.
 func Asset(env api.HostEnvironment, baseline bool) (string, error) {
 	if err := sdk.CheckSupportedOSAndArch("bun", env, supported); err != nil {
-		return "", pluginhost.Errorf("%v", err)
+		return "", pluginhost.Errorf("%w", err)
 	}
 	os := map[api.HostOS]string{api.OSLinux: "linux", api.OSMacOS: "darwin", api.OSWindows: "windows"}[env.OS]
 	arch := "x64"
@@ -53,7 +53,7 @@ func wantBaseline(ctx context.Context, h pluginhost.Host, cfg Config, env api.Ho
 	}
 	out, err := h.Exec(ctx, api.ExecCommandInput{Command: "grep", Args: []string{"-q", "avx2", "/proc/cpuinfo"}})
 	if err != nil {
-		return false, false, pluginhost.Errorf("detect-baseline: cannot check the CPU for AVX2: %v (grant permissions = [\"exec\"] under [tools.%s], or set baseline = true or false)", err, h.ToolID())
+		return false, false, pluginhost.Errorf("detect-baseline: cannot check the CPU for AVX2: %w (grant permissions = [\"exec\"] under [tools.%s], or set baseline = true or false)", err, h.ToolID())
 	}
 	return out.ExitCode == 1, false, nil
 }

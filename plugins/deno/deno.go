@@ -102,7 +102,7 @@ func ParseVersionFile(ctx context.Context, h pluginhost.Host, in api.ParseVersio
 		return api.ParseVersionFileOutput{}, nil
 	}
 	if _, err := sdk.ParseSpec(spec); err != nil {
-		return api.ParseVersionFileOutput{}, pluginhost.Errorf("%s:%d: %q is not a Deno version: %v", in.File, line, spec, err)
+		return api.ParseVersionFileOutput{}, pluginhost.Errorf("%s:%d: %q is not a Deno version: %w", in.File, line, spec, err)
 	}
 	return api.ParseVersionFileOutput{Version: spec}, nil
 }

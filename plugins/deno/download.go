@@ -38,7 +38,7 @@ var supported = sdk.Permutations{
 // as "x86_64-unknown-linux-gnu".
 func Target(env api.HostEnvironment) (string, error) {
 	if err := sdk.CheckSupportedOSAndArch("deno", env, supported); err != nil {
-		return "", pluginhost.Errorf("%v", err)
+		return "", pluginhost.Errorf("%w", err)
 	}
 	arch := "x86_64"
 	if env.Arch == api.ArchArm64 {

@@ -50,7 +50,7 @@ func (f File) usable() bool {
 func ParseIndex(body []byte) ([]Release, error) {
 	var rels []Release
 	if err := json.Unmarshal(body, &rels); err != nil {
-		return nil, pluginhost.Errorf("cannot read the Go release index %s: %v", IndexURL, err)
+		return nil, pluginhost.Errorf("cannot read the Go release index %s: %w", IndexURL, err)
 	}
 	return rels, nil
 }
@@ -59,7 +59,7 @@ func ParseIndex(body []byte) ([]Release, error) {
 func fetchIndex(ctx context.Context, h pluginhost.Host) ([]Release, error) {
 	body, err := h.Fetch(ctx, IndexURL)
 	if err != nil {
-		return nil, pluginhost.Errorf("cannot list Go releases: %v", err)
+		return nil, pluginhost.Errorf("cannot list Go releases: %w", err)
 	}
 	return ParseIndex(body)
 }

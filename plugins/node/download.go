@@ -116,7 +116,7 @@ func DownloadPrebuilt(ctx context.Context, h pluginhost.Host, in api.DownloadPre
 	sumsURL := expand(tmpl, version, ShasumsName)
 	body, err := h.Fetch(ctx, sumsURL)
 	if err != nil {
-		return api.DownloadPrebuiltOutput{}, pluginhost.Errorf("node %s: cannot read the list of published files: %v", version, err)
+		return api.DownloadPrebuiltOutput{}, pluginhost.Errorf("node %s: cannot read the list of published files: %w", version, err)
 	}
 	sums := ParseShasums(body)
 

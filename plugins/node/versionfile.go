@@ -53,7 +53,7 @@ func parseText(file, content string) (string, error) {
 		}
 		s, err := sdk.ParseSpec(line)
 		if err != nil {
-			return "", pluginhost.Errorf("%s: %q is not a Node.js version: %v", file, line, err)
+			return "", pluginhost.Errorf("%s: %q is not a Node.js version: %w", file, line, err)
 		}
 		return normalize(s), nil
 	}
@@ -107,7 +107,7 @@ func parsePackageJSON(h pluginhost.Host, content string) (string, error) {
 		s, err := sdk.ParseSpec(c.value)
 		if err != nil {
 			if firstErr == nil {
-				firstErr = pluginhost.Errorf("package.json: %s %q is not a Node.js version: %v", c.where, c.value, err)
+				firstErr = pluginhost.Errorf("package.json: %s %q is not a Node.js version: %w", c.where, c.value, err)
 			}
 			continue
 		}

@@ -103,7 +103,7 @@ func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInp
 	}
 	rel, err := ParseIndex(body)
 	if err != nil {
-		return api.LoadVersionsOutput{}, pluginhost.Errorf("the Node.js release index %s is not valid: %v", IndexURL, err)
+		return api.LoadVersionsOutput{}, pluginhost.Errorf("the Node.js release index %s is not valid: %w", IndexURL, err)
 	}
 	out := Versions(rel)
 	if len(out.Versions) == 0 {

@@ -9,8 +9,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/sdk"
@@ -95,12 +97,32 @@ func Handle[I, O any](fn func(context.Context, Host, I) (O, error)) Func {
 
 // Error is a core's error for the user; adapters pass its message through
 // unchanged so that native and WASM builds report the same text.
-type Error struct{ Msg string }
+type Error struct {
+	// Msg is the message.
+	Msg string
+	// Err is the error wrapped with %w, if any.
+	Err error
+}
 
 func (e *Error) Error() string { return e.Msg }
 
-// Errorf makes an *Error.
-func Errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(format, args...)} }
+// Unwrap returns the wrapped error: a core keeps the chain of a host
+// failure (a cancelled context, a denied call) for its native adapter.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf makes an *Error; %w wraps its operand as fmt.Errorf does.
+func Errorf(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return &Error{Msg: err.Error(), Err: errors.Unwrap(err)}
+}
+
+// hostFailure is a failed host service (services.Error): in a WASM build it
+// aborts the plugin call with its own message, so the native adapter
+// reports it the same way, whatever the core wrapped around it.
+type hostFailure interface {
+	error
+	HostFunction() string
+}
 
 // Native runs a Table inside tote: the native adapter of a built-in.
 type Native struct {
@@ -110,16 +132,26 @@ type Native struct {
 	Table Table
 	// Host serves the core.
 	Host Host
+	// Timeout bounds one call, as the runtime's call timeout bounds a WASM
+	// call; 0 means no bound beyond the caller's context.
+	Timeout time.Duration
 }
 
 // CallError is a failed native call, worded like the runtime's errors.
 type CallError struct {
+	// PluginID, Function and Message are as in the runtime's CallError.
 	PluginID, Function, Message string
+	// Err is the underlying error: errors.Is finds a cancelled context or
+	// a denied host call through it.
+	Err error
 }
 
 func (e *CallError) Error() string {
 	return fmt.Sprintf("plugin %q function %s: %s", e.PluginID, e.Function, e.Message)
 }
+
+// Unwrap returns the underlying error.
+func (e *CallError) Unwrap() error { return e.Err }
 
 // ID returns the plugin id.
 func (n *Native) ID() string { return n.PluginID }
@@ -131,14 +163,24 @@ func (n *Native) HasFunction(fn string) bool { _, ok := n.Table[fn]; return ok }
 func (n *Native) CallRaw(ctx context.Context, fn string, in []byte) ([]byte, error) {
 	f, ok := n.Table[fn]
 	if !ok {
-		return nil, &CallError{n.PluginID, fn, "the plugin does not export this function"}
+		return nil, &CallError{PluginID: n.PluginID, Function: fn, Message: "the plugin does not export this function"}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, &CallError{n.PluginID, fn, err.Error()}
+		return nil, &CallError{PluginID: n.PluginID, Function: fn, Message: "not called: " + err.Error(), Err: err}
+	}
+	if n.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, n.Timeout)
+		defer cancel()
 	}
 	out, err := f(ctx, n.Host, in)
 	if err != nil {
-		return nil, &CallError{n.PluginID, fn, err.Error()}
+		msg := err.Error()
+		var hf hostFailure
+		if errors.As(err, &hf) {
+			msg = hf.Error()
+		}
+		return nil, &CallError{PluginID: n.PluginID, Function: fn, Message: msg, Err: err}
 	}
 	return out, nil
 }
@@ -162,7 +204,7 @@ func (n *Native) Call(ctx context.Context, fn string, in, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(res, out); err != nil {
-		return &CallError{n.PluginID, fn, "invalid output: " + err.Error()}
+		return &CallError{PluginID: n.PluginID, Function: fn, Message: "invalid output: " + err.Error(), Err: err}
 	}
 	return nil
 }

@@ -170,7 +170,7 @@ func load(h pluginhost.Host) (*Schema, error) {
 	}
 	var s Schema
 	if err := json.Unmarshal([]byte(raw), &s); err != nil {
-		return nil, pluginhost.Errorf("invalid %q config value: %v", api.ConfigSchema, err)
+		return nil, pluginhost.Errorf("invalid %q config value: %w", api.ConfigSchema, err)
 	}
 	return &s, nil
 }

@@ -42,7 +42,7 @@ func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInp
 		}
 		re, err := regexp.Compile(pattern)
 		if err != nil {
-			return api.LoadVersionsOutput{}, pluginhost.Errorf("invalid resolve pattern %q: %v", pattern, err)
+			return api.LoadVersionsOutput{}, pluginhost.Errorf("invalid resolve pattern %q: %w", pattern, err)
 		}
 		tags, err := gitTags(ctx, h, s.Resolve.GitURL)
 		if err != nil {
@@ -54,7 +54,7 @@ func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInp
 	case s.Resolve.ManifestURL != "":
 		re, err := regexp.Compile(pattern)
 		if err != nil {
-			return api.LoadVersionsOutput{}, pluginhost.Errorf("invalid resolve.version-pattern %q: %v", pattern, err)
+			return api.LoadVersionsOutput{}, pluginhost.Errorf("invalid resolve.version-pattern %q: %w", pattern, err)
 		}
 		key := s.Resolve.ManifestVersionKey
 		if key == "" {
@@ -66,7 +66,7 @@ func LoadVersions(ctx context.Context, h pluginhost.Host, in api.LoadVersionsInp
 		}
 		var rows []json.RawMessage
 		if err := json.Unmarshal(body, &rows); err != nil {
-			return api.LoadVersionsOutput{}, pluginhost.Errorf("manifest %s: want a JSON array of strings or objects: %v", s.Resolve.ManifestURL, err)
+			return api.LoadVersionsOutput{}, pluginhost.Errorf("manifest %s: want a JSON array of strings or objects: %w", s.Resolve.ManifestURL, err)
 		}
 		for _, row := range rows {
 			var str string
@@ -168,7 +168,7 @@ func gitTags(ctx context.Context, h pluginhost.Host, url string) ([]string, erro
 	}
 	out, err := h.Exec(ctx, api.ExecCommandInput{Command: "git", Args: []string{"ls-remote", "--tags", "--sort", "version:refname", url}})
 	if err != nil {
-		return nil, pluginhost.Errorf("list the tags of %s with git ls-remote: %v", url, err)
+		return nil, pluginhost.Errorf("list the tags of %s with git ls-remote: %w", url, err)
 	}
 	if out.ExitCode != 0 {
 		return nil, pluginhost.Errorf("git ls-remote --tags %s exited with %d: %s", url, out.ExitCode, strings.TrimSpace(out.Stderr))

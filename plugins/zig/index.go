@@ -49,7 +49,7 @@ type Index struct {
 func ParseIndex(url string, body []byte) (*Index, error) {
 	var raw map[string]map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
-		return nil, pluginhost.Errorf("cannot read the Zig download index %s: %v", url, err)
+		return nil, pluginhost.Errorf("cannot read the Zig download index %s: %w", url, err)
 	}
 	idx := &Index{}
 	for key, fields := range raw {
@@ -60,7 +60,7 @@ func ParseIndex(url string, body []byte) (*Index, error) {
 			case name == "version" || name == "date":
 				var s string
 				if err := json.Unmarshal(v, &s); err != nil {
-					return nil, pluginhost.Errorf("cannot read the Zig download index %s: %q.%s: %v", url, key, name, err)
+					return nil, pluginhost.Errorf("cannot read the Zig download index %s: %q.%s: %w", url, key, name, err)
 				}
 				if name == "version" && s != "" {
 					rel.Version = s
@@ -71,7 +71,7 @@ func ParseIndex(url string, body []byte) (*Index, error) {
 			case len(v) > 0 && v[0] == '{':
 				var a Artifact
 				if err := json.Unmarshal(v, &a); err != nil {
-					return nil, pluginhost.Errorf("cannot read the Zig download index %s: %q.%q: %v", url, key, name, err)
+					return nil, pluginhost.Errorf("cannot read the Zig download index %s: %q.%q: %w", url, key, name, err)
 				}
 				if a.Tarball != "" {
 					rel.Artifacts[name] = a
@@ -97,7 +97,7 @@ func fetchIndex(ctx context.Context, h pluginhost.Host) (*Index, string, error) 
 	}
 	body, err := h.Fetch(ctx, cfg.IndexURL)
 	if err != nil {
-		return nil, "", pluginhost.Errorf("cannot list Zig releases: %v", err)
+		return nil, "", pluginhost.Errorf("cannot list Zig releases: %w", err)
 	}
 	idx, err := ParseIndex(cfg.IndexURL, body)
 	return idx, cfg.IndexURL, err

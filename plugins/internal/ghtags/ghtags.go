@@ -33,7 +33,7 @@ func Fetch(ctx context.Context, h pluginhost.Host, base string, maxPages int) ([
 		}
 		var tags []tag
 		if err := json.Unmarshal(body, &tags); err != nil {
-			return nil, pluginhost.Errorf("list versions: %s is not a GitHub tags listing: %v", url, err)
+			return nil, pluginhost.Errorf("list versions: %s is not a GitHub tags listing: %w", url, err)
 		}
 		added := 0
 		for _, t := range tags {
