@@ -3,7 +3,6 @@ module github.com/tote-dev/tote
 go 1.26.0
 
 require (
-	github.com/Masterminds/semver/v3 v3.4.0
 	github.com/ProtonMail/go-crypto v1.3.0
 	github.com/extism/go-pdk v1.1.3
 	github.com/extism/go-sdk v1.7.1

@@ -8,7 +8,7 @@ import (
 )
 
 func ExampleParseSpec() {
-	for _, raw := range []string{"v1.2.3", "20", "^1.2", ">=1.20 <1.23", "18 || 20", "lts/*", "canary", "1.2.3.4"} {
+	for _, raw := range []string{"v1.2.3", "20", "^1.2", ">=1.20 <1.23", "18 || 20", "lts/*", "canary", "2024-01-02", "1.21rc2", "1.x.3"} {
 		s, err := sdk.ParseSpec(raw)
 		if err != nil {
 			fmt.Println(err)
@@ -19,12 +19,14 @@ func ExampleParseSpec() {
 	// Output:
 	// v1.2.3        exact 1.2.3
 	// 20            partial 20
-	// ^1.2          requirement
-	// >=1.20 <1.23  requirement
-	// 18 || 20      requirement
+	// ^1.2          range
+	// >=1.20 <1.23  range
+	// 18 || 20      range
 	// lts/*         alias lts/*
 	// canary        canary canary
-	// invalid version spec "1.2.3.4": too many parts in "1.2.3.4" (want at most major.minor.patch)
+	// 2024-01-02    exact 2024-01-02
+	// 1.21rc2       literal 1.21rc2
+	// invalid version spec "1.x.3": number "3" after a wildcard
 }
 
 func ExampleSpec_Matches() {

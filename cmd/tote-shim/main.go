@@ -107,10 +107,9 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (_ *fast
 	if locked != nil {
 		ver = locked.Version
 	} else {
-		// Plain specs (20, 1.22, 1.22.3) resolve here; ranges and aliases
-		// need the semver library, which the shim does not link: `tote
-		// run` does it.
-		if ver, err = fastpath.ResolveInstalledPlain(st, target.Tool, det.Spec); err != nil {
+		// Versions, partials and ranges resolve here against what is
+		// installed; aliases and canary are left to `tote run`.
+		if ver, err = fastpath.ResolveInstalled(st, target.Tool, det.Spec); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	vlib "github.com/tote-dev/tote/api/version"
 	"github.com/tote-dev/tote/internal/launch/fastpath"
 	"github.com/tote-dev/tote/internal/version"
 )
@@ -31,63 +32,59 @@ func reference(spec string, installed []string) (string, error) {
 	return v, nil
 }
 
-// checkPlain asserts that fastpath.ResolvePlain, which the shim uses
-// without the semver library, agrees with version.Resolve whenever it
-// answers, and answers whenever the spec and the installed versions are
-// plain and something matches.
-func checkPlain(t *testing.T, spec string, installed []string, mustDecide bool) {
+// checkFast asserts that fastpath.Resolve, which the shim uses, agrees
+// with version.Resolve whenever it answers, and answers whenever
+// version.Resolve picks an installed version for a spec that is not an
+// alias (mustDecide).
+func checkFast(t *testing.T, spec string, installed []string, mustDecide bool) {
 	t.Helper()
-	got, err := fastpath.ResolvePlain(spec, installed)
+	got, err := fastpath.Resolve(spec, installed)
 	want, werr := reference(spec, installed)
 	switch {
 	case err == nil && (werr != nil || got != want):
-		t.Errorf("ResolvePlain(%q, %q) = %q, but version.Resolve says %q (%v)", spec, installed, got, want, werr)
+		t.Errorf("fastpath.Resolve(%q, %q) = %q, but version.Resolve says %q (%v)", spec, installed, got, want, werr)
 	case err != nil && !errors.Is(err, fastpath.ErrNeedsPlugin):
-		t.Errorf("ResolvePlain(%q, %q): error %v, want ErrNeedsPlugin", spec, installed, err)
+		t.Errorf("fastpath.Resolve(%q, %q): error %v, want ErrNeedsPlugin", spec, installed, err)
 	case err != nil && mustDecide && werr == nil:
-		t.Errorf("ResolvePlain(%q, %q) gave up; version.Resolve answers %q", spec, installed, want)
+		t.Errorf("fastpath.Resolve(%q, %q) gave up; version.Resolve answers %q", spec, installed, want)
 	}
 }
 
-func TestResolvePlainAgreesWithVersionResolve(t *testing.T) {
-	installed := []string{"1.2.3", "1.10.0", "1.2.10", "2.0.0", "0.9.1", "20.18.1", "20.9.0"}
+func TestFastResolveAgreesWithVersionResolve(t *testing.T) {
+	t.Parallel()
+	installed := []string{"1.2.3", "1.10.0", "1.2.10", "2.0.0", "0.9.1", "20.18.1", "20.9.0", "v3.1.0", "1.2.4-rc.1", "2024-01-02", "1.21rc2", "4.0.0+b1"}
 	for _, spec := range []string{
 		"1", "1.2", "1.2.3", "v1.2.3", "V1", " 1.2 ", "1.10", "1.1", "2", "2.0.0", "0", "0.9", "20", "20.9",
-		"3", "1.2.4", "1.3", // nothing installed matches
+		"^1.2", "~1.2.3", ">=1.2 <2", "1.x", "1.2 - 1.4", "^1 || ^2", "3", "3.1.0", "v3.1.0", ">=1.2.4-rc.0",
+		"1.2.4-rc.1", "2024-01", "2024-01-02", "2024", "1.21rc2", "4.0.0", "4.0.0+b1", "*",
+		"3.2", "1.2.5", "1.3", "5", "4.0.0+b2", // nothing installed matches
 	} {
-		checkPlain(t, spec, installed, true)
+		checkFast(t, spec, installed, true)
 	}
-	// Not plain: the shim must hand over (or agree, were it to answer).
-	for _, spec := range []string{
-		"^1.2", "~1.2.3", ">=1.2 <2", "1.x", "1.2 - 1.4", "^1 || ^2", "latest", "lts", "stable", "canary",
-		"1.2.3-rc.1", "1.2.3+build", "01", "1.02", "2024-01", "2024-01-02", "1.2.3.4", "1.21rc2", "", "v", "1.", ".1",
-		"1234567890", "1.2.3 ",
-	} {
-		checkPlain(t, spec, installed, false)
-	}
-	// Installed versions that are not plain make it hand over.
-	for _, inst := range [][]string{
-		{"1.2.3", "1.2.4-rc.1"}, {"v1.2.3"}, {"1.2"}, {"1.2.3+b"}, {"canary", "1.2.3"}, {"2024-01-02"}, {"01.2.3"},
-	} {
-		for _, spec := range []string{"1", "1.2", "1.2.3", "1.2.4"} {
-			checkPlain(t, spec, inst, false)
-			if _, err := fastpath.ResolvePlain(spec, inst); err == nil {
-				t.Errorf("ResolvePlain(%q, %q) answered; installed versions are not all plain", spec, inst)
-			}
+	// Aliases, canary and invalid specs hand over to tote run.
+	for _, spec := range []string{"latest", "lts", "stable", "canary", "", "v", "1.", ".1", "99999999999999999999", "node@20"} {
+		checkFast(t, spec, installed, false)
+		if _, err := fastpath.Resolve(spec, installed); err == nil {
+			t.Errorf("fastpath.Resolve(%q) answered; it should hand over", spec)
 		}
 	}
-	if _, err := fastpath.ResolvePlain("1", nil); !errors.Is(err, fastpath.ErrNeedsPlugin) {
-		t.Errorf("ResolvePlain with nothing installed: %v, want ErrNeedsPlugin", err)
+	if _, err := fastpath.Resolve("1", nil); !errors.Is(err, fastpath.ErrNeedsPlugin) {
+		t.Errorf("fastpath.Resolve with nothing installed: %v, want ErrNeedsPlugin", err)
 	}
 }
 
-func TestResolvePlainRandomised(t *testing.T) {
+func TestFastResolveRandomised(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	num := func() string { return fmt.Sprint([]int{0, 1, 2, 3, 9, 10, 11, 20, 100}[r.IntN(9)]) }
+	ops := []string{"", "", "", "^", "~", ">=", "<", "=", "v"}
 	for range 3000 {
 		var installed []string
 		for range 1 + r.IntN(6) {
 			v := num() + "." + num() + "." + num()
+			if r.IntN(6) == 0 {
+				v += "-rc." + num()
+			}
 			if !slices.Contains(installed, v) {
 				installed = append(installed, v)
 			}
@@ -96,17 +93,21 @@ func TestResolvePlainRandomised(t *testing.T) {
 		for range r.IntN(3) {
 			spec += "." + num()
 		}
-		if r.IntN(5) == 0 {
-			spec = "v" + spec
-		}
-		checkPlain(t, spec, installed, true)
+		spec = ops[r.IntN(len(ops))] + spec
+		checkFast(t, spec, installed, true)
 	}
 }
 
-func FuzzResolvePlain(f *testing.F) {
+// FuzzResolveFast checks that the shim's resolution (fastpath.Resolve),
+// tote run's (version.Resolve) and the guest SDK's (sdk.ParseSpec +
+// Resolve, here through the shared library) agree on any spec and list.
+func FuzzResolveFast(f *testing.F) {
 	f.Add("1.2", "1.2.3,1.2.10,1.3.0")
 	f.Add("v2", "2.0.0,2.1.0-rc.1")
 	f.Add("^1", "1.0.0")
+	f.Add(">=1.2.3-beta", "1.2.3-rc.1,1.2.4-rc.1")
+	f.Add("2024-01", "2024-01-02,2024-02-01")
+	f.Add("1.21rc2", "1.21rc2,1.21.0")
 	f.Fuzz(func(t *testing.T, spec, list string) {
 		var installed []string
 		for _, v := range strings.Split(list, ",") {
@@ -114,6 +115,17 @@ func FuzzResolvePlain(f *testing.F) {
 				installed = append(installed, v)
 			}
 		}
-		checkPlain(t, spec, installed, false)
+		checkFast(t, spec, installed, true)
+		s, err := vlib.ParseSpec(spec)
+		if err != nil {
+			return
+		}
+		if k := s.Kind; k == vlib.KindPartial || k == vlib.KindRange {
+			guest, gok := s.Resolve(installed)
+			host, herr := reference(spec, installed)
+			if gok != (herr == nil) || gok && guest != host {
+				t.Errorf("guest SDK resolves %q in %q to %q (%v), tote run to %q (%v)", spec, installed, guest, gok, host, herr)
+			}
+		}
 	})
 }

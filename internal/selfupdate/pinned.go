@@ -31,7 +31,7 @@ func PinnedVersion(home, cwd, userHome string) (string, error) {
 	if err != nil || det.Spec == "" {
 		return "", nil
 	}
-	ver, err := fastpath.ResolveInstalledPlain(st, "tote", det.Spec)
+	ver, err := fastpath.ResolveInstalled(st, "tote", det.Spec)
 	if err != nil {
 		return "", fmt.Errorf("tote %s is pinned (%s) but not installed: run `tote install tote %s`", det.Spec, det.Where(), det.Spec)
 	}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
+	vlib "github.com/tote-dev/tote/api/version"
 )
 
 // Available is what a spec resolves against.
@@ -208,37 +208,29 @@ func contains(list []string, s string) bool {
 
 // Highest returns the highest version in list that spec matches.
 func Highest(spec Spec, list []string) (string, bool) {
-	best, bestV := "", (*semver.Version)(nil)
-	for _, s := range list {
-		if spec.kind == KindLiteral {
+	if spec.kind == KindLiteral {
+		for _, s := range list {
 			if spec.Matches(s) {
 				return s, true
 			}
-			continue
 		}
-		v, ok := parseVersion(s)
-		if !ok || !spec.matches(v) {
-			continue
-		}
-		if bestV == nil || cmpParsed(v, s, bestV, best) > 0 {
-			best, bestV = s, v
-		}
+		return "", false
 	}
-	return best, bestV != nil
+	return spec.s.Highest(list)
 }
 
 func highestStable(list []string) (string, bool) {
-	best, bestV := "", (*semver.Version)(nil)
+	best, found := "", false
 	for _, s := range list {
-		v, ok := parseVersion(s)
-		if !ok || v.Prerelease() != "" {
+		v, err := vlib.Parse(s)
+		if err != nil || v.Pre != "" {
 			continue
 		}
-		if bestV == nil || cmpParsed(v, s, bestV, best) > 0 {
-			best, bestV = s, v
+		if !found || Compare(s, best) > 0 {
+			best, found = s, true
 		}
 	}
-	return best, bestV != nil
+	return best, found
 }
 
 var numbersRE = regexp.MustCompile(`\d+(?:\.\d+){0,2}`)
@@ -251,7 +243,7 @@ func notFound(spec Spec, avail Available) *NotFoundError {
 	e := &NotFoundError{Tool: avail.Tool, Spec: spec.raw}
 	type cand struct {
 		s string
-		v *semver.Version
+		v vlib.Version
 	}
 	seen := map[string]bool{}
 	var all, stable []cand
@@ -261,9 +253,9 @@ func notFound(spec Spec, avail Available) *NotFoundError {
 				continue
 			}
 			seen[s] = true
-			if v, ok := parseVersion(s); ok {
+			if v, err := vlib.Parse(s); err == nil {
 				all = append(all, cand{s, v})
-				if v.Prerelease() == "" {
+				if v.Pre == "" {
 					stable = append(stable, cand{s, v})
 				}
 			}
@@ -273,7 +265,7 @@ func notFound(spec Spec, avail Available) *NotFoundError {
 	if len(pool) == 0 {
 		pool = all
 	}
-	sort.Slice(pool, func(i, j int) bool { return cmpParsed(pool[i].v, pool[i].s, pool[j].v, pool[j].s) > 0 })
+	sort.Slice(pool, func(i, j int) bool { return Compare(pool[i].s, pool[j].s) > 0 })
 
 	var target []uint64
 	if m := numbersRE.FindString(spec.raw); m != "" && spec.kind != KindAlias {
@@ -292,8 +284,8 @@ func notFound(spec Spec, avail Available) *NotFoundError {
 		}
 		return e
 	}
-	comps := func(v *semver.Version) []uint64 {
-		return []uint64{v.Major(), v.Minor(), v.Patch()}[:len(target)]
+	comps := func(v vlib.Version) []uint64 {
+		return []uint64{v.Major, v.Minor, v.Patch}[:len(target)]
 	}
 	// The highest version of each line comes first in pool (descending).
 	var lines []cand
@@ -305,7 +297,7 @@ func notFound(spec Spec, avail Available) *NotFoundError {
 			lines = append(lines, c)
 		}
 	}
-	dist := func(v *semver.Version) []uint64 {
+	dist := func(v vlib.Version) []uint64 {
 		d := comps(v)
 		out := make([]uint64, len(d))
 		for i := range d {

@@ -1,8 +1,12 @@
-// Package version parses version specs and resolves them against the
-// versions a plugin offers and the versions installed.
+// Package version resolves version specs against the versions a plugin
+// offers and the versions installed: aliases (the user's, then the
+// plugin's), latest/stable, lts names, canary, and the "nearest versions"
+// of a failed resolution.
 //
-// A spec is what a user writes in a pin or on the command line; the syntax
-// mirrors proto's UnresolvedVersionSpec:
+// Parsing, matching and ordering are tote's one version library,
+// github.com/tote-dev/tote/api/version, shared with the shim's fast path
+// and the guest SDK; see its documentation for the syntax, which mirrors
+// proto's UnresolvedVersionSpec:
 //
 //	1.2.3, v1.2.3, 1.2.3-rc.1, 1.2.3+build   full version (KindFull)
 //	2024-01-02                               calendar version (KindFull)
@@ -14,19 +18,12 @@
 //	canary                                   canary build (KindCanary)
 //	1.2.3.4, 1.21rc2                         other version-like text: matches
 //	                                         only that exact version (KindLiteral)
-//
-// Requirements use github.com/Masterminds/semver/v3 syntax: a comma or a
-// space means AND, "||" means OR. Prereleases match only a spec that names
-// a prerelease.
 package version
 
 import (
-	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
+	vlib "github.com/tote-dev/tote/api/version"
 )
 
 // Kind classifies a Spec.
@@ -68,14 +65,19 @@ func (k Kind) String() string {
 	return "invalid"
 }
 
+var kinds = map[vlib.Kind]Kind{
+	vlib.KindExact: KindFull, vlib.KindPartial: KindPartial, vlib.KindRange: KindRange,
+	vlib.KindAlias: KindAlias, vlib.KindCanary: KindCanary, vlib.KindLiteral: KindLiteral,
+}
+
 // Spec is a parsed version spec. The zero value is invalid.
 type Spec struct {
-	kind      Kind
-	raw       string
-	canonical string // full: raw without a leading "v"; literal: likewise
-	ver       *semver.Version
-	parts     int // partial: number of components written (1 or 2)
-	cons      *semver.Constraints
+	s    vlib.Spec
+	kind Kind
+	raw  string // as written (trimmed); "canary" for the canary
+	// canonical is, for a full or literal spec, raw without a leading "v"
+	// (build metadata kept: it is part of the version installed).
+	canonical string
 }
 
 // Kind returns the spec's kind.
@@ -101,72 +103,27 @@ func (s Spec) Version() string {
 	return ""
 }
 
+// Lib returns the spec of the shared version library.
+func (s Spec) Lib() vlib.Spec { return s.s }
+
 // IsFull reports whether s names one exact version, so resolving it needs
 // no version list.
 func IsFull(s Spec) bool { return s.kind == KindFull }
 
-var (
-	fullRE     = regexp.MustCompile(`^[vV]?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
-	calFullRE  = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
-	calPartRE  = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
-	partialRE  = regexp.MustCompile(`^[vV]?(\d+)(?:\.(\d+))?$`)
-	wildcardRE = regexp.MustCompile(`^[vV]?\d+(\.(\d+|[xX*]))*$`)
-	literalRE  = regexp.MustCompile(`^[vV]?\d[0-9A-Za-z.+_-]*$`)
-	aliasRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\-/*]*$`)
-)
-
 // ParseSpec parses a version spec. Errors quote the input.
 func ParseSpec(s string) (Spec, error) {
-	raw := strings.TrimSpace(s)
-	if raw == "" {
-		return Spec{}, fmt.Errorf("invalid version spec %q: empty", s)
+	ls, err := vlib.ParseSpec(s)
+	if err != nil {
+		return Spec{}, err
 	}
-	if strings.EqualFold(raw, "canary") {
-		return Spec{kind: KindCanary, raw: "canary"}, nil
+	spec := Spec{s: ls, kind: kinds[ls.Kind], raw: ls.Raw}
+	switch spec.kind {
+	case KindCanary:
+		spec.raw = "canary"
+	case KindFull, KindLiteral:
+		spec.canonical = trimV(ls.Raw)
 	}
-	if m := calFullRE.FindStringSubmatch(raw); m != nil {
-		if v, ok := calendar(m[1], m[2], m[3]); ok {
-			return Spec{kind: KindFull, raw: raw, canonical: raw, ver: v}, nil
-		}
-	}
-	if m := calPartRE.FindStringSubmatch(raw); m != nil {
-		if v, ok := calendar(m[1], m[2], ""); ok {
-			return Spec{kind: KindPartial, raw: raw, ver: v, parts: 2}, nil
-		}
-	}
-	bare := trimV(raw)
-	if fullRE.MatchString(raw) {
-		v, err := semver.NewVersion(bare)
-		if err != nil {
-			return Spec{}, fmt.Errorf("invalid version spec %q: %w", s, err)
-		}
-		return Spec{kind: KindFull, raw: raw, canonical: bare, ver: v}, nil
-	}
-	if m := partialRE.FindStringSubmatch(raw); m != nil {
-		v, err := semver.NewVersion(bare)
-		if err != nil {
-			return Spec{}, fmt.Errorf("invalid version spec %q: %w", s, err)
-		}
-		parts := 1
-		if m[2] != "" {
-			parts = 2
-		}
-		return Spec{kind: KindPartial, raw: raw, ver: v, parts: parts}, nil
-	}
-	if aliasRE.MatchString(raw) && bare == raw {
-		return Spec{kind: KindAlias, raw: raw}, nil
-	}
-	if strings.ContainsAny(raw, "<>=^~*|, ") || (wildcardRE.MatchString(raw) && strings.ContainsAny(raw, "xX")) {
-		c, err := semver.NewConstraint(raw)
-		if err != nil {
-			return Spec{}, fmt.Errorf("invalid version spec %q: %w", s, err)
-		}
-		return Spec{kind: KindRange, raw: raw, cons: c}, nil
-	}
-	if literalRE.MatchString(raw) {
-		return Spec{kind: KindLiteral, raw: raw, canonical: bare}, nil
-	}
-	return Spec{}, fmt.Errorf("invalid version spec %q: not a version, a range or an alias", s)
+	return spec, nil
 }
 
 // MustParseSpec is ParseSpec for constants; it panics on error.
@@ -186,70 +143,7 @@ func trimV(s string) string {
 	return s
 }
 
-func calendar(y, m, d string) (*semver.Version, bool) {
-	year, _ := strconv.ParseUint(y, 10, 64)
-	month, _ := strconv.ParseUint(m, 10, 64)
-	day := uint64(0)
-	if d != "" {
-		day, _ = strconv.ParseUint(d, 10, 64)
-		if day < 1 || day > 31 {
-			return nil, false
-		}
-	}
-	if month < 1 || month > 12 {
-		return nil, false
-	}
-	return semver.New(year, month, day, "", ""), true
-}
-
-// parseVersion parses an available or installed version: semver with an
-// optional "v" (missing components count as 0) or a calendar date.
-func parseVersion(s string) (*semver.Version, bool) {
-	if m := calFullRE.FindStringSubmatch(s); m != nil {
-		return calendar(m[1], m[2], m[3])
-	}
-	if m := calPartRE.FindStringSubmatch(s); m != nil {
-		return calendar(m[1], m[2], "")
-	}
-	v, err := semver.NewVersion(trimV(s))
-	if err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
 // Matches reports whether version satisfies s. Aliases and canary match
 // nothing (resolve them first); a literal matches only itself (ignoring a
 // leading "v").
-func (s Spec) Matches(version string) bool {
-	switch s.kind {
-	case KindLiteral:
-		return version == s.raw || trimV(version) == s.canonical
-	case KindFull, KindPartial, KindRange:
-	default:
-		return false
-	}
-	v, ok := parseVersion(version)
-	if !ok {
-		return false
-	}
-	return s.matches(v)
-}
-
-func (s Spec) matches(v *semver.Version) bool {
-	switch s.kind {
-	case KindFull:
-		if v.Compare(s.ver) != 0 {
-			return false
-		}
-		return s.ver.Metadata() == "" || v.Metadata() == s.ver.Metadata()
-	case KindPartial:
-		if v.Prerelease() != "" || v.Major() != s.ver.Major() {
-			return false
-		}
-		return s.parts < 2 || v.Minor() == s.ver.Minor()
-	case KindRange:
-		return s.cons.Check(v)
-	}
-	return false
-}
+func (s Spec) Matches(version string) bool { return s.s.Matches(strings.TrimSpace(version)) }

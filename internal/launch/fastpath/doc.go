@@ -5,10 +5,9 @@
 // last ran.
 //
 // It must stay light, because every shimmed command pays for its start-up:
-// no WASM runtime, no CLI framework, and no semver library — the
-// initialisation of github.com/Masterminds/semver/v3 alone (regexp
-// compiles) costs about a quarter of the shim's own time. Specs that need
-// semver (ranges, aliases, canary, prereleases) are resolved by package
-// launch; here [ResolvePlain] answers the common plain ones and reports
-// [ErrNeedsPlugin] for the rest, so the caller takes the slow path.
+// no WASM runtime and no CLI framework. Specs are resolved with tote's one
+// version library (api/version: no dependencies, no regular expressions),
+// the same that `tote run` and the guest SDK use, so the shim and `tote
+// run` agree on every spec; aliases and canary, whose targets move, are
+// left to package launch ([ErrNeedsPlugin]).
 package fastpath

@@ -288,7 +288,7 @@ func ParentFromPins(d *Detector) func(name string) (Parent, error) {
 		if det.Spec == "" {
 			return Parent{}, nil
 		}
-		ver, err := ResolveInstalledPlain(d.Store, name, det.Spec)
+		ver, err := ResolveInstalled(d.Store, name, det.Spec)
 		if err != nil {
 			return Parent{}, err
 		}
