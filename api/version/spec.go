@@ -61,8 +61,8 @@ type Spec struct {
 	// without its leading "v" and build metadata ("1.2.3", "1.22",
 	// "2024-01-02"); for KindLiteral, the text without its "v".
 	Version string
-	// Alias is the name for KindAlias, as written, and "canary" for
-	// KindCanary.
+	// Alias is the name for KindAlias in lower case ("Hydrogen" is
+	// "hydrogen"; Raw keeps the case), and "canary" for KindCanary.
 	Alias string
 
 	build string         // KindExact: build metadata that must match
@@ -86,7 +86,7 @@ func ParseSpec(s string) (Spec, error) {
 	}
 	t := trimV(raw)
 	if isAliasName(t) {
-		spec.Kind, spec.Alias = KindAlias, t
+		spec.Kind, spec.Alias = KindAlias, strings.ToLower(t)
 		return spec, nil
 	}
 	fail := func(err error) (Spec, error) {

@@ -20,7 +20,7 @@ func TestParseKinds(t *testing.T) {
 		{"20", KindPartial, "20", ""},
 		{"v20", KindPartial, "20", ""},
 		{"latest", KindAlias, "", "latest"},
-		{"Stable", KindAlias, "", "Stable"},
+		{"Stable", KindAlias, "", "stable"},
 		{"lts", KindAlias, "", "lts"},
 		{"lts/*", KindAlias, "", "lts/*"},
 		{"lts/hydrogen", KindAlias, "", "lts/hydrogen"},

@@ -251,7 +251,8 @@ func TestToolFunctions(t *testing.T) {
 		}
 		for initial, want := range map[string]string{
 			"99":      `no sdk-all version matches "99" (newest is 23.0.0-rc.1)`,
-			"1.2.3.4": `sdk-all cannot resolve "1.2.3.4": invalid version spec "1.2.3.4": too many parts in "1.2.3.4" (want at most major.minor.patch)`,
+			"1..2":    `sdk-all cannot resolve "1..2": invalid version spec "1..2": bad number ""`,
+			"1.2.3.4": `no sdk-all version matches "1.2.3.4" (newest is 23.0.0-rc.1)`, // a literal
 			">=x.1":   `sdk-all cannot resolve ">=x.1": invalid version spec ">=x.1": bad comparator ">=x.1": number "1" after a wildcard`,
 		} {
 			err := p.Call(ctx, api.FuncResolveVersion, api.ResolveVersionInput{Initial: initial}, &api.ResolveVersionOutput{})
