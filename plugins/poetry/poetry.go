@@ -123,8 +123,10 @@ func PEP440(v string) string {
 }
 
 // NativeInstall runs Poetry's installer with the resolved Python. The
-// script is passed with "python -c" (a built-in cannot write files); on
-// Unix its venvs use symlinks, as proto makes it.
+// script is passed with "python -c" (a built-in cannot write files). Unlike
+// proto, tote keeps the installer's symlinks=False: a venv of copies stays
+// inside the install directory (tote refuses executables whose links lead
+// out of it) and keeps working after the install is moved into place.
 func NativeInstall(ctx context.Context, h pluginhost.Host, in api.NativeInstallInput) (api.NativeInstallOutput, error) {
 	cfg, err := loadConfig(h)
 	if err != nil {
@@ -145,9 +147,6 @@ func NativeInstall(ctx context.Context, h pluginhost.Host, in api.NativeInstallI
 	script := string(body)
 	if !strings.Contains(script, "POETRY_HOME") {
 		return api.NativeInstallOutput{}, pluginhost.Errorf("poetry: %s is not Poetry's installer (it never mentions POETRY_HOME)", cfg.InstallerURL)
-	}
-	if h.Env().OS != api.OSWindows {
-		script = strings.ReplaceAll(script, "symlinks=False", "symlinks=True")
 	}
 	env := map[string]string{"POETRY_HOME": home, "POETRY_VERSION": PEP440(v)}
 	args := []string{"-c", script, "--yes", "--force"}
