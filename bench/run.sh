@@ -222,10 +222,13 @@ compare_shim() {
 }
 
 # activate measures a tool run in an activated shell — found on the PATH
-# that `tote activate` (here its `tote env`) sets, with no tote process —
-# against direct exec and the shim, in one hyperfine run; then what the
-# prompt hook costs: per prompt when nothing changed (builtin tests only),
-# and when the directory changed (one `tote hook-env`).
+# that `tote activate` sets (here through `tote env`, the same code), with
+# no tote process — against direct exec and the shim. The three are
+# interleaved: ROUNDS hyperfine runs of all three, each of RUNS/ROUNDS
+# runs, so a load change on this shared machine hits them alike; the
+# figure is the median of the rounds' medians. Then what the prompt hook
+# costs: per prompt when nothing changed (builtin tests only), and when the
+# directory changed (one `tote hook-env`).
 activate() {
 	need_hyperfine
 	SB=$OUT/sandbox
@@ -235,44 +238,29 @@ activate() {
 		sandbox
 	fi
 	go build -o "$OUT/tote" ./cmd/tote
-	local proj=$SB/home/proj activated
+	local proj=$SB/home/proj activated rounds=${ROUNDS:-10} r
 	activated=$(cd "$proj" && mise_env sh -c 'eval "$("$0" env)"; printf %s "$PATH"' "$OUT/tote")
 	load >"$OUT/load-activate.txt"
-	log "tool through activation vs direct vs shim (load $(cat "$OUT/load-activate.txt"))"
-	(cd "$proj" && mise_env env PATH="$activated" hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/activate.json" \
-		-n direct "$SB/home/.tote/tools/demo/1.0.0/bin/demo" \
-		-n "activated (PATH lookup)" demo \
-		-n tote-shim "$SB/home/.tote/shims/demo")
-	log "the prompt hook: 1000 prompts with nothing changed, vs 1000 empty prompts; one cd"
+	log "tool through activation vs direct vs shim, $rounds interleaved rounds (load $(cat "$OUT/load-activate.txt"))"
+	rm -f "$OUT"/activate-round-*.csv
+	for ((r = 1; r <= rounds; r++)); do
+		(cd "$proj" && mise_env env PATH="$activated" hyperfine -N --warmup 5 --runs $((RUNS / rounds)) --style none \
+			--export-csv "$OUT/activate-round-$r.csv" \
+			-n direct "$SB/home/.tote/tools/demo/1.0.0/bin/demo" \
+			-n activated demo \
+			-n tote-shim "$SB/home/.tote/shims/demo") >/dev/null
+	done
+	# median (ms) over the rounds of each command's median
+	for name in direct activated tote-shim; do
+		awk -F, -v n="$name" '$1 == n { print $4 * 1000 }' "$OUT"/activate-round-*.csv | sort -g |
+			awk -v n="$name" '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s %.3f\n", n, m }'
+	done | tee "$OUT/activate-medians.txt"
+	log "the prompt hook: 1000 prompts with nothing changed vs 1000 empty prompts; one cd"
 	(cd "$proj" && mise_env hyperfine -N --warmup 3 --runs 20 --export-json "$OUT/activate-hook.json" \
 		-n "1000 prompts, no hook" "bash --norc --noprofile -c 'f() { :; }; for i in {1..1000}; do f; done'" \
 		-n "1000 prompts, tote hook" "bash --norc --noprofile -c 'eval \"\$($OUT/tote activate bash)\"; for i in {1..1000}; do _tote_hook; done'" \
 		-n "tote hook-env (a cd)" "$OUT/tote hook-env bash --pid 1")
 	load >>"$OUT/load-activate.txt"
-}
-
-# lockfile_check REV measures what the lockfile check costs the shim: the
-# shim built at REV (before the check) and the current one in proj (which
-# has a .prototools.lock), and the current one in a copy of proj without
-# the lockfile, interleaved by bench/ab; then the shim's fast path in
-# process (allocations are exact whatever the load).
-lockfile_check() {
-	local rev=$1
-	compare_shim "$rev" >/dev/null
-	local home=$SB/home
-	mkdir -p "$home/projnolock" && cp "$home/proj/.prototools" "$home/projnolock/"
-	load >"$OUT/load-lockfile.txt"
-	log "lockfile check, interleaved (load $(cat "$OUT/load-lockfile.txt"))"
-	go build -o "$OUT/ab" ./bench/ab
-	(cd "$home" && mise_env "$OUT/ab" -n "${RUNS}" \
-		"direct=proj:$home/.tote/tools/demo/1.0.0/bin/demo" \
-		"shim at $rev (proj)=proj:$SB/rev/demo" \
-		"shim now (proj, lockfile)=proj:$home/.tote/shims/demo" \
-		"shim now (no lockfile)=projnolock:$home/.tote/shims/demo" \
-		"tote run (proj, lockfile)=proj:$OUT/tote run demo" \
-		"tote run (no lockfile)=projnolock:$OUT/tote run demo") | tee "$OUT/lockfile-ab.txt"
-	go test -run '^$' -bench ShimFastPath -benchmem -count 6 ./cmd/tote-shim | tee "$OUT/lockfile-fastpath.txt"
-	load >>"$OUT/load-lockfile.txt"
 }
 
 case $WHAT in
