@@ -365,3 +365,56 @@ func BenchmarkLoadTrust(b *testing.B) {
 		})
 	}
 }
+
+// TestKeepTrust: an edit the user makes through tote (tote plugin add)
+// keeps a trusted or new file trusted for the new content, leaves an
+// untrusted one untrusted, and undo puts the previous record back.
+func TestKeepTrust(t *testing.T) {
+	home, proj, tote := trustLayout(t)
+	ctx := context.Background()
+	add := func(path string) func() error {
+		return func() error { return SetPlugin(path, "mine", "file://./mine.wasm") }
+	}
+	trusted := func(dir string) bool {
+		t.Helper()
+		c, err := Load(dir, home, tote)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ok := c.PluginLocator("mine")
+		return ok && len(c.Untrusted()) == 0
+	}
+	// A new file.
+	fresh := filepath.Join(home, "fresh")
+	os.MkdirAll(fresh, 0o755)
+	if _, err := KeepTrust(ctx, filepath.Join(fresh, FileName), home, tote, add(filepath.Join(fresh, FileName))); err != nil {
+		t.Fatal(err)
+	}
+	if !trusted(fresh) {
+		t.Error("a file tote created for the user is not trusted")
+	}
+	// An untrusted file stays untrusted (its other settings were never approved).
+	if _, err := KeepTrust(ctx, filepath.Join(proj, FileName), home, tote, add(filepath.Join(proj, FileName))); err != nil {
+		t.Fatal(err)
+	}
+	if trusted(proj) {
+		t.Error("tote plugin add trusted a cloned project's settings")
+	}
+	// A trusted file stays trusted; undo restores the old record.
+	f, _ := ReadFile(filepath.Join(proj, FileName))
+	canon, _ := trust.Canonical(proj)
+	trust.Set(ctx, tote, trust.Entry{Dir: canon, Digest: f.TrustDigest()})
+	before, _, _ := trust.Lookup(tote, canon)
+	path := filepath.Join(proj, FileName)
+	undo, err := KeepTrust(ctx, path, home, tote, func() error { return SetPlugin(path, "other", "file://./other.wasm") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := Load(proj, home, tote); len(c.Untrusted()) != 0 {
+		t.Errorf("the user's own edit lost the trust: %+v", c.Untrusted())
+	}
+	undo()
+	if after, _, _ := trust.Lookup(tote, canon); after.Digest != before.Digest {
+		t.Errorf("undo left %s, want %s", after.Digest, before.Digest)
+	}
+}

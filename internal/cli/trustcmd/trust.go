@@ -31,10 +31,11 @@ and run their code:
 
   [plugins], [plugins.tools], [plugins.extensions], [tools.<id>] plugin
   [tools.<id>] configuration other than aliases (e.g. node's dist-url,
-    permissions), [tools.<id>] env
-  [env]
+    permissions), [tools.<id>] env and its dotenv files
+  [env] and its dotenv files, [shell] aliases
   [extensions.<id>]
-  [settings] url-rewrites, [settings.http] and [settings.unpack]
+  [settings] url-rewrites, [settings.http], [settings.unpack] and
+    [settings.build]
 
 Untrusted, they are ignored with one warning that names the file and this
 command. Trust is recorded in $TOTE_HOME/trust/ for the directory (with
