@@ -204,6 +204,21 @@ func (m *Manager) installSpec(ctx context.Context, id, spec string, det launch.D
 		if err != nil {
 			return nil, false, err
 		}
+		// The file records only bytes seen coming from upstream: an
+		// installed copy (which another project, through its mirror, may
+		// have installed) is kept only when the file already locks it with
+		// the checksum it recorded; otherwise it is downloaded again and
+		// checked against the plugin's checksum.
+		if !opts.Force && m.isInstalled(id, ver) {
+			old, err := m.lockedFor(id, spec)
+			if err != nil {
+				return nil, false, err
+			}
+			rec, _ := m.InstalledRecord(id, ver)
+			if old == nil || old.Version != ver || old.Checksum == "" || !strings.EqualFold(old.Checksum, rec.Checksum) {
+				opts.Force = true
+			}
+		}
 		if res, err = m.InstallVersion(ctx, id, ver, opts); err != nil {
 			return nil, false, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/tote-dev/tote/internal/install"
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/lockfile"
+	"github.com/tote-dev/tote/internal/testutil/mirror"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
@@ -391,5 +392,43 @@ func TestOrphanIsReplaced(t *testing.T) {
 	}
 	if !m.IsInstalled("alpha", "1.0.0") {
 		t.Error("1.0.0 is not installed")
+	}
+}
+
+// TestUpdateLockDoesNotBlessPoison: --update-lock over a version another
+// project installed from other bytes records what upstream serves (and
+// reinstalls it), never the installed copy's checksum; a copy the file
+// already locks with its recorded checksum is not downloaded again.
+func TestUpdateLockDoesNotBlessPoison(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, map[string][]string{"alpha": {"1.0.0"}})
+	e.writeProject("alpha = \"1.0.0\"\n")
+	e.republish("alpha", "1.0.0", "evil")
+	other := filepath.Join(e.userHome, "other")
+	os.MkdirAll(other, 0o755)
+	if _, err := e.managerIn(other).Install(context.Background(), "alpha", "1.0.0", InstallOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.republish("alpha", "1.0.0", "")
+	good, err := mirror.SHA256File(filepath.Join(e.mirror.Root, "dl", "alpha", "1.0.0", "alpha-1.0.0.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.callCount("alpha", "download_prebuilt")
+	mustInstall(t, e.manager(), InstallRequest{UpdateLock: true})
+	entry, _ := readLock(t, filepath.Join(e.project, lockfile.FileName)).Tool("alpha", "1.0.0")
+	if entry.Checksum != "sha256:"+good {
+		t.Errorf("locked %s, want upstream's sha256:%s", entry.Checksum, good)
+	}
+	if rec, _ := e.manager().InstalledRecord("alpha", "1.0.0"); rec.Checksum != entry.Checksum {
+		t.Errorf("the installed copy (%s) was not replaced", rec.Checksum)
+	}
+	if e.callCount("alpha", "download_prebuilt") != before+1 {
+		t.Error("the installed copy was not downloaded again")
+	}
+	// Locked and matching: nothing is downloaded.
+	mustInstall(t, e.manager(), InstallRequest{UpdateLock: true})
+	if e.callCount("alpha", "download_prebuilt") != before+1 {
+		t.Error("a locked, matching copy was downloaded again")
 	}
 }
