@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/launch/fastpath"
 )
 
@@ -70,6 +71,8 @@ func (m *Manager) global(ctx context.Context, id, dep string, install bool) (*Gl
 	}
 	res := &GlobalResult{Tool: id, Version: plan.Version, Dependency: dep, BinDir: bin}
 	c := m.context(id, plan.Version)
+	// The plugin may write the tool's globals directory during the call.
+	ctx = runtime.WithWritable(ctx, m.GlobalsDir(id))
 	var failed string
 	if install {
 		var out api.InstallGlobalOutput

@@ -86,6 +86,11 @@ func (m *Manager) Install(ctx context.Context, id, spec string, opts InstallOpti
 // tools/<id>/<version> only when complete, and a lock per tool+version makes
 // concurrent installs of one version do the work once.
 func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts InstallOptions) (res *InstallResult, err error) {
+	// A version names the install directory (whoever chose it: a
+	// plugin, a lockfile, a spec).
+	if err := checkComponent(ver); err != nil {
+		return nil, fmt.Errorf("install %s: version %s %w", id, quote(ver), err)
+	}
 	final := m.Store.VersionDir(id, ver)
 	res = &InstallResult{Tool: id, Version: ver, Dir: final}
 	unlock, err := m.Store.LockTool(ctx, id, ver)
@@ -286,6 +291,16 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	name, err = downloadName(name)
 	if err != nil {
 		return fmt.Errorf("plugin %q function %s: download_name for %s: %w", id, api.FuncDownloadPrebuilt, dl.DownloadURL, err)
+	}
+	if dl.ArchivePrefix != "" {
+		if _, err := localPath(dl.ArchivePrefix); err != nil {
+			return badValue(id, api.FuncDownloadPrebuilt, "archive_prefix", dl.ArchivePrefix, err)
+		}
+	}
+	if dl.ChecksumName != "" {
+		if err := checkComponent(dl.ChecksumName); err != nil {
+			return badValue(id, api.FuncDownloadPrebuilt, "checksum_name", dl.ChecksumName, err)
+		}
 	}
 	base := path.Base(name)
 	dlURL, err = m.preDownload(ctx, id, ver, dlURL, base, "archive")
@@ -512,8 +527,10 @@ func (m *Manager) checksumFor(ctx context.Context, t *Tool, ver string, dl api.D
 	if sumName == "" {
 		sumName = urlBase(dl.ChecksumURL)
 	}
-	if sumName == "" || strings.ContainsAny(sumName, `/\`) || sumName == name {
-		sumName = name + ".checksum"
+	if checkComponent(sumName) != nil || sumName == name {
+		// A name taken from the URL that cannot be a file name (such as
+		// ".." from https://host/..) is replaced, as an empty one is.
+		sumName = path.Base(name) + ".checksum"
 	}
 	sumURL, err := m.preDownload(ctx, id, ver, sumURL, sumName, "checksum")
 	if err != nil {
@@ -592,24 +609,30 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 		return err
 	}
 	out.Normalize(id)
-	rel := func(p string) (string, error) {
+	// rel turns a path of the plugin's (relative to the install directory,
+	// or a virtual or real path inside it) into one relative to it, refusing
+	// anything that leads out.
+	rel := func(what, p string) (string, error) {
 		if p == "" {
 			return "", nil
 		}
 		if isVirtualAbs(p) || filepath.IsAbs(p) {
+			if err := checkControl(p); err != nil {
+				return "", badValue(id, api.FuncLocateExecutables, what, p, err)
+			}
 			r, err := m.real(id, p)
 			if err != nil {
 				return "", err
 			}
 			rp, err := filepath.Rel(final, r)
-			if err != nil || strings.HasPrefix(rp, "..") {
-				return "", fmt.Errorf("plugin %q function %s: %q is outside the install directory", id, api.FuncLocateExecutables, p)
+			if err != nil || !filepath.IsLocal(rp) {
+				return "", badValue(id, api.FuncLocateExecutables, what, p, errors.New("is outside the install directory"))
 			}
 			return rp, nil
 		}
-		clean := filepath.Clean(filepath.FromSlash(p))
-		if strings.HasPrefix(clean, "..") {
-			return "", fmt.Errorf("plugin %q function %s: %q is outside the install directory", id, api.FuncLocateExecutables, p)
+		clean, err := localPath(filepath.ToSlash(p))
+		if err != nil {
+			return "", badValue(id, api.FuncLocateExecutables, what, p, err)
 		}
 		return clean, nil
 	}
@@ -623,8 +646,8 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 	rec.Exes = map[string]store.Exe{}
 	// check finds an executable in the unpacked tool and makes it
 	// executable: always for one run directly, on update_perms otherwise.
-	check := func(name, p string, e api.ExecutableConfig) (string, error) {
-		r, err := rel(p)
+	check := func(name, what, p string, e api.ExecutableConfig) (string, error) {
+		r, err := rel(what, p)
 		if err != nil {
 			return "", err
 		}
@@ -645,8 +668,9 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 	var pathless []string
 	for _, name := range names {
 		e := out.Exes[name]
-		if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-			return fmt.Errorf("plugin %q function %s: invalid executable name %q", id, api.FuncLocateExecutables, name)
+		// The name becomes bin/<name> and shims/<name>.
+		if err := checkComponent(name); err != nil {
+			return badValue(id, api.FuncLocateExecutables, "executable name", name, err)
 		}
 		envVars, err := m.shimEnvVars(id, final, e.ShimEnvVars)
 		if err != nil {
@@ -658,7 +682,7 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 			ShimBeforeArgs: e.ShimBeforeArgs, ShimAfterArgs: e.ShimAfterArgs, ShimEnvVars: envVars,
 		}
 		if e.ExeLinkPath != "" {
-			r, err := check(name, e.ExeLinkPath, e)
+			r, err := check(name, "exe_link_path", e.ExeLinkPath, e)
 			if err != nil {
 				return err
 			}
@@ -666,14 +690,14 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 		}
 		switch {
 		case e.ExePath != "":
-			r, err := check(name, e.ExePath, e)
+			r, err := check(name, "exe_path", e.ExePath, e)
 			if err != nil {
 				return err
 			}
 			x.Path = filepath.Join(final, r)
 		case e.ParentExeName != "":
 			// Run through its parent; the path is the executable's name.
-			r, err := rel(name)
+			r, err := rel("executable name", name)
 			if err != nil {
 				return err
 			}
@@ -704,11 +728,25 @@ func (m *Manager) locate(ctx context.Context, t *Tool, ver, staging, final strin
 		rec.Exes[name] = x
 	}
 	for _, d := range out.ExesDirs {
-		r, err := rel(d)
+		r, err := rel("exes_dirs entry", d)
 		if err != nil {
 			return err
 		}
 		rec.ExesDirs = append(rec.ExesDirs, filepath.Join(final, r))
+	}
+	for _, d := range out.GlobalsLookupDirs {
+		if d == "" {
+			return badValue(id, api.FuncLocateExecutables, "globals_lookup_dirs entry", d, errors.New("is empty"))
+		}
+		if err := checkControl(d); err != nil {
+			return badValue(id, api.FuncLocateExecutables, "globals_lookup_dirs entry", d, err)
+		}
+	}
+	if err := checkControl(out.GlobalsPrefix); err != nil || strings.ContainsAny(out.GlobalsPrefix, `/\`) {
+		if err == nil {
+			err = errors.New("holds a path separator")
+		}
+		return badValue(id, api.FuncLocateExecutables, "globals_prefix", out.GlobalsPrefix, err)
 	}
 	rec.GlobalsLookupDirs = out.GlobalsLookupDirs
 	rec.GlobalsPrefix = out.GlobalsPrefix

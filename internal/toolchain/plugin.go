@@ -277,13 +277,21 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 		}
 	}
 	old, _ := launch.ReadMeta(m.Store, id)
-	if old != nil && old.Digest == meta.Digest && old.Source == meta.Source {
+	if old != nil && old.Digest == meta.Digest && old.Source == meta.Source && validNames(old.VersionFiles) {
 		meta.VersionFiles, meta.VersionIgnore = old.VersionFiles, old.VersionIgnore
 	} else if p.HasFunction(api.FuncDetectVersionFiles) {
 		var out api.DetectVersionOutput
 		if err := p.Call(ctx, api.FuncDetectVersionFiles, api.DetectVersionInput{Context: m.context(id, "")}, &out); err != nil {
 			p.Close(ctx)
 			return nil, err
+		}
+		// Version files are looked for in the working directory and its
+		// parents by name: one path component each, never a path.
+		for _, f := range out.Files {
+			if err := checkComponent(f); err != nil {
+				p.Close(ctx)
+				return nil, badValue(id, api.FuncDetectVersionFiles, "version file", f, err)
+			}
 		}
 		meta.VersionFiles, meta.VersionIgnore = out.Files, out.Ignore
 	}

@@ -119,6 +119,7 @@ func (m *Manager) Versions(ctx context.Context, t *Tool, refresh bool) (*version
 	if err := t.Plugin.Call(ctx, api.FuncLoadVersions, api.LoadVersionsInput{Context: m.context(t.ID, ""), Initial: "latest"}, &out); err != nil {
 		return nil, err
 	}
+	out = m.checkVersions(t.ID, out)
 	list := version.CachedList{Versions: out.Versions, Latest: out.Latest, Canary: out.Canary, Aliases: out.Aliases, FetchedAt: time.Now()}
 	if err := cache.Store(t.ID, list); err != nil {
 		m.Logger.Warn("cannot cache the version list", "tool", t.ID, "err", err)
@@ -163,9 +164,16 @@ func (m *Manager) resolveWith(ctx context.Context, t *Tool, spec string, opts Re
 			return "", err
 		}
 		if out.Version != "" {
+			// It names the install directory: one path component.
+			if err := checkComponent(out.Version); err != nil {
+				return "", badValue(t.ID, api.FuncResolveVersion, "version", out.Version, err)
+			}
 			return out.Version, nil
 		}
 		if out.Candidate != "" {
+			if err := checkControl(out.Candidate); err != nil {
+				return "", badValue(t.ID, api.FuncResolveVersion, "candidate", out.Candidate, err)
+			}
 			spec = out.Candidate
 		}
 	}
@@ -268,4 +276,48 @@ func (m *Manager) parseVersionFile(ctx context.Context, id, path string) error {
 		}
 	}
 	return launch.RememberParse(m.Store, id, path, spec, sum)
+}
+
+// checkVersions drops from a load_versions answer every version that
+// cannot name an install directory (a path separator, "." or "..", a
+// control character…), and the latest, canary and aliases that point at
+// one, with one warning naming the plugin, the function and the values.
+func (m *Manager) checkVersions(id string, out api.LoadVersionsOutput) api.LoadVersionsOutput {
+	var bad []string
+	ok := func(v string) bool {
+		if v == "" || checkComponent(v) == nil {
+			return true
+		}
+		bad = append(bad, quote(v))
+		return false
+	}
+	kept := out.Versions[:0:0]
+	for _, v := range out.Versions {
+		if ok(v) {
+			kept = append(kept, v)
+		}
+	}
+	out.Versions = kept
+	if !ok(out.Latest) {
+		out.Latest = ""
+	}
+	if !ok(out.Canary) {
+		out.Canary = ""
+	}
+	for k, v := range out.Aliases {
+		if checkControl(k) != nil {
+			bad = append(bad, "alias "+quote(k))
+			delete(out.Aliases, k)
+		} else if !ok(v) {
+			delete(out.Aliases, k)
+		}
+	}
+	if len(bad) > 0 {
+		shown := bad
+		if len(shown) > 5 {
+			shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(bad)-5))
+		}
+		m.Logger.Warn(fmt.Sprintf("plugin %q function %s: ignored versions that cannot name a directory: %s", id, api.FuncLoadVersions, strings.Join(shown, ", ")))
+	}
+	return out
 }
