@@ -6,6 +6,14 @@
 // contains faults: a trap, a runaway loop or a memory bomb fails the call
 // with a *CallError and the next call gets a fresh instance.
 //
+// A plugin sees only its mounts (LoadOptions.Mounts, Config.WithMounts),
+// through a file system where every operation resolves beneath the mount's
+// directory (os.Root): no link, rename race or ".." leads out. Mounts are
+// read-only except LoadOptions.Writable (by default the plugin's own
+// temporary directory) and, for one call, WithWritable. Network access
+// (send_request, download_file and Extism's own http_request) is checked
+// against LoadOptions.AllowedHosts on every redirect hop.
+//
 // A Runtime owns everything it creates: Runtime.Close closes every plugin
 // and the compilation cache.
 package runtime
@@ -94,8 +102,9 @@ type LoadOptions struct {
 	// host_environment, virtual_paths, proto_tool_id, proto_tool_config)
 	// win over entries of the same name.
 	Config map[string]string
-	// AllowedHosts are the host names reachable through send_request and
-	// download_file (and Extism's own http_request). "*" allows any host,
+	// AllowedHosts are the host names reachable through send_request,
+	// download_file and Extism's own http_request, checked on the URL
+	// after url-rewrites and on every redirect. "*" allows any host,
 	// "*.example.com" any subdomain. nil or empty allows none.
 	AllowedHosts []string
 	// AllowExec grants exec_command.
