@@ -363,6 +363,31 @@ func (p *Plugin) Call(fn string, in, out any) error {
 	return t.Plugin.Call(testContext(p.t), fn, in, out)
 }
 
+// callWriting is Call with the directories dirs (virtual) writable by the
+// plugin during the call, as tote makes the install directory writable
+// during an install's calls. Each is created if missing.
+func (p *Plugin) callWriting(fn string, in, out any, dirs ...api.VirtualPath) error {
+	t, err := p.m.Tool(testContext(p.t), p.ID)
+	if err != nil {
+		return err
+	}
+	ctx := testContext(p.t)
+	for _, d := range dirs {
+		if d.IsZero() {
+			continue
+		}
+		real, err := p.Real(d.Path)
+		if err != nil {
+			return fmt.Errorf("plugintest: %w", err)
+		}
+		if err := os.MkdirAll(real, 0o755); err != nil {
+			return err
+		}
+		ctx = runtime.WithWritable(ctx, real)
+	}
+	return t.Plugin.Call(ctx, fn, in, out)
+}
+
 // Context is the context tote sends for version ("" before resolution):
 // the tool directory, temporary directory and working directory as virtual
 // paths, and the version.
@@ -428,7 +453,7 @@ func (p *Plugin) DownloadPrebuilt(in api.DownloadPrebuiltInput) (api.DownloadPre
 	in.Context = p.ctx(in.Context)
 	in.InstallDir = p.installDir(in.InstallDir, in.Context.Version)
 	var out api.DownloadPrebuiltOutput
-	err := p.Call(api.FuncDownloadPrebuilt, in, &out)
+	err := p.callWriting(api.FuncDownloadPrebuilt, in, &out, in.InstallDir)
 	return out, err
 }
 
@@ -482,10 +507,15 @@ func (p *Plugin) ParseVersionFile(in api.ParseVersionFileInput) (api.ParseVersio
 	return out, err
 }
 
-// UnpackArchive calls unpack_archive.
+// UnpackArchive calls unpack_archive. As in tote, the plugin may write its
+// output_dir during the call (and nothing else but its temporary
+// directory); the same goes for the install directory of
+// [Plugin.DownloadPrebuilt], [Plugin.NativeInstall] and
+// [Plugin.NativeUninstall], and the version's directory of
+// [Plugin.PostInstall]. Such a directory is created if missing.
 func (p *Plugin) UnpackArchive(in api.UnpackArchiveInput) error {
 	in.Context = p.ctx(in.Context)
-	return p.Call(api.FuncUnpackArchive, in, nil)
+	return p.callWriting(api.FuncUnpackArchive, in, nil, in.OutputDir)
 }
 
 // VerifyChecksum calls verify_checksum.
@@ -501,7 +531,7 @@ func (p *Plugin) NativeInstall(in api.NativeInstallInput) (api.NativeInstallOutp
 	in.Context = p.ctx(in.Context)
 	in.InstallDir = p.installDir(in.InstallDir, in.Context.Version)
 	var out api.NativeInstallOutput
-	err := p.Call(api.FuncNativeInstall, in, &out)
+	err := p.callWriting(api.FuncNativeInstall, in, &out, in.InstallDir)
 	return out, err
 }
 
@@ -510,7 +540,7 @@ func (p *Plugin) NativeUninstall(in api.NativeUninstallInput) (api.NativeUninsta
 	in.Context = p.ctx(in.Context)
 	in.UninstallDir = p.installDir(in.UninstallDir, in.Context.Version)
 	var out api.NativeUninstallOutput
-	err := p.Call(api.FuncNativeUninstall, in, &out)
+	err := p.callWriting(api.FuncNativeUninstall, in, &out, in.UninstallDir)
 	return out, err
 }
 
@@ -523,7 +553,11 @@ func (p *Plugin) PreInstall(in api.InstallHook) error {
 // PostInstall calls post_install.
 func (p *Plugin) PostInstall(in api.InstallHook) error {
 	in.Context = p.ctx(in.Context)
-	return p.Call(api.FuncPostInstall, in, nil)
+	var dir api.VirtualPath
+	if in.Context.Version != "" {
+		dir = in.Context.ToolDir
+	}
+	return p.callWriting(api.FuncPostInstall, in, nil, dir)
 }
 
 // PreRun calls pre_run.
