@@ -196,7 +196,30 @@ type Settings struct {
 	Build BuildSettings
 	// Proxy is proto's proxy settings of [settings.http].
 	Proxy ProxySettings
+	// Mirrors are the OCI mirrors looked up before an archive or a plugin
+	// is downloaded from upstream, in order: the nearest file's first
+	// (each file's in its own order), duplicates dropped. TOTE_MIRRORS
+	// replaces them. See docs/mirrors.md.
+	Mirrors []Mirror
+	// MirrorOnly forbids downloading archives and plugins from anywhere
+	// but Mirrors (air-gapped sites); nil when unset. TOTE_MIRROR_ONLY
+	// overrides it.
+	MirrorOnly *bool
+	// MirrorPush pushes every archive downloaded from upstream to the
+	// first registry mirror too; nil when unset. TOTE_MIRROR_PUSH
+	// overrides it.
+	MirrorPush *bool
+	// DownloadCacheSize caps the verified download cache
+	// ($TOTE_HOME/cache/downloads) in bytes, 0 turning it off; nil when
+	// unset. TOTE_DOWNLOAD_CACHE_SIZE overrides it.
+	DownloadCacheSize *int64
 }
+
+// MirrorOnlyOn reports whether mirror-only is set and true.
+func (s Settings) MirrorOnlyOn() bool { return s.MirrorOnly != nil && *s.MirrorOnly }
+
+// MirrorPushOn reports whether mirror-push is set and true.
+func (s Settings) MirrorPushOn() bool { return s.MirrorPush != nil && *s.MirrorPush }
 
 // Rewrite is one settings.url-rewrites entry.
 type Rewrite struct {

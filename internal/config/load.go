@@ -15,9 +15,10 @@ import (
 // Config is the merged view of every .prototools file that applies to a
 // working directory. Nearer files win key by key.
 type Config struct {
-	files     []*File        // nearest first; the global file, if any, last
-	offline   *bool          // from TOTE_OFFLINE
-	limits    limitOverrides // from TOTE_HTTP_* and TOTE_UNPACK_*
+	files     []*File         // nearest first; the global file, if any, last
+	offline   *bool           // from TOTE_OFFLINE
+	limits    limitOverrides  // from TOTE_HTTP_* and TOTE_UNPACK_*
+	mirror    mirrorOverrides // from TOTE_MIRRORS, TOTE_MIRROR_* and TOTE_DOWNLOAD_CACHE_SIZE
 	untrusted []Untrusted
 }
 
@@ -50,6 +51,9 @@ func Load(cwd, userHome, toteHome string) (*Config, error) {
 	}
 	var err error
 	if c.limits, err = readLimitEnv(); err != nil {
+		return nil, err
+	}
+	if c.mirror, err = readMirrorEnv(cwd); err != nil {
 		return nil, err
 	}
 	paths, err := candidatePaths(cwd, userHome)
@@ -354,6 +358,16 @@ func (c *Config) Settings() Settings {
 			s.Proxy.RootCert = fset.Proxy.RootCert
 		}
 		s.Proxy.AllowInvalidCerts = s.Proxy.AllowInvalidCerts || fset.Proxy.AllowInvalidCerts
+		s.Mirrors = mergeMirrors(s.Mirrors, fset.Mirrors)
+		if s.MirrorOnly == nil {
+			s.MirrorOnly = fset.MirrorOnly
+		}
+		if s.MirrorPush == nil {
+			s.MirrorPush = fset.MirrorPush
+		}
+		if s.DownloadCacheSize == nil {
+			s.DownloadCacheSize = fset.DownloadCacheSize
+		}
 		mergeHTTPLimits(&s.HTTPLimits, fset.HTTPLimits)
 		mergeUnpackLimits(&s.Unpack, fset.Unpack)
 		for _, r := range fset.URLRewrites {
@@ -371,6 +385,18 @@ func (c *Config) Settings() Settings {
 		s.Offline = &b
 	}
 	s.OfflineCheck = offlineCheckEnv(s.OfflineCheck)
+	if c.mirror.hasMirrors {
+		s.Mirrors = append([]Mirror(nil), c.mirror.mirrors...)
+	}
+	if c.mirror.only != nil {
+		s.MirrorOnly = c.mirror.only
+	}
+	if c.mirror.push != nil {
+		s.MirrorPush = c.mirror.push
+	}
+	if c.mirror.cacheSize != nil {
+		s.DownloadCacheSize = c.mirror.cacheSize
+	}
 	return s
 }
 

@@ -449,6 +449,19 @@ func (p *parser) settings(f *File, at []string, v any) error {
 			}
 		case "unpack":
 			s.Unpack, err = p.unpackLimits(kat, val)
+		case "mirrors":
+			s.Mirrors, err = p.mirrors(kat, val)
+		case "mirror-only":
+			s.MirrorOnly, err = p.boolean(kat, val)
+		case "mirror-push":
+			s.MirrorPush, err = p.boolean(kat, val)
+		case "download-cache-size":
+			var n int64
+			if n, err = parseCacheSize(val); err != nil {
+				err = p.errorf(kat, "settings.download-cache-size: %v", err)
+			} else {
+				s.DownloadCacheSize = &n
+			}
 		case "url-rewrites":
 			var rw map[string]string
 			if rw, err = p.stringTable(kat, val); err != nil {

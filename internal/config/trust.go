@@ -27,8 +27,11 @@ import (
 // and [tools.<id>] env, every [extensions.<id>] table, [settings]
 // url-rewrites and [settings.http] (proxies, certificates, timeouts),
 // [settings.build] (system packages a build installs), [shell] aliases,
-// [env] and [tools.<id>.env] dotenv files, and [settings.unpack] (an untrusted file must not lift the limits that stop
-// archive bombs). A project file's trust-only settings apply only
+// [env] and [tools.<id>.env] dotenv files, [settings.unpack] (an untrusted
+// file must not lift the limits that stop archive bombs), and [settings]
+// mirrors, mirror-only and mirror-push (where archives come from, and
+// where they are uploaded with the user's registry credentials). A project
+// file's trust-only settings apply only
 // when the file is trusted: see [Load] and package trust. Pins, aliases and
 // the other [settings] apply from every file.
 
@@ -93,6 +96,15 @@ func (f *File) TrustSettings() []string {
 	if f.Settings.Build.InstallSystemPackages != nil || f.Settings.Build.ExcludePackages != nil {
 		out = append(out, "[settings.build]")
 	}
+	if len(f.Settings.Mirrors) > 0 {
+		out = append(out, "[settings] mirrors")
+	}
+	if f.Settings.MirrorOnly != nil {
+		out = append(out, "[settings] mirror-only")
+	}
+	if f.Settings.MirrorPush != nil {
+		out = append(out, "[settings] mirror-push")
+	}
 	if len(f.Env) > 0 || len(f.EnvFiles) > 0 {
 		out = append(out, "[env]")
 	}
@@ -139,6 +151,17 @@ func (f *File) TrustDigest() string {
 	if bs := f.Settings.Build; bs.InstallSystemPackages != nil || bs.ExcludePackages != nil {
 		canonField(&b, "build", []any{fmt.Sprint(bs.InstallSystemPackages != nil && *bs.InstallSystemPackages, bs.InstallSystemPackages == nil), stringList(bs.ExcludePackages)})
 	}
+	// Mirror settings are written only when set, so that the digest of a
+	// file without them is what it was before they existed.
+	for _, m := range f.Settings.Mirrors {
+		canonField(&b, "mirror", m.String())
+	}
+	if f.Settings.MirrorOnly != nil {
+		canonField(&b, "mirror-only", *f.Settings.MirrorOnly)
+	}
+	if f.Settings.MirrorPush != nil {
+		canonField(&b, "mirror-push", *f.Settings.MirrorPush)
+	}
 	for _, id := range sortedMapKeys(f.Tools) {
 		t := f.Tools[id]
 		if len(t.Env) == 0 && len(t.EnvFiles) == 0 && len(t.Config) == 0 {
@@ -176,6 +199,7 @@ func (f *File) dropTrustSettings() {
 	f.Settings.HTTPLimits, f.Settings.Unpack = HTTPLimits{}, UnpackLimits{}
 	f.Settings.Proxy, f.Settings.Build = ProxySettings{}, BuildSettings{}
 	f.Env, f.EnvFiles, f.ShellAliases = nil, nil, nil
+	f.Settings.Mirrors, f.Settings.MirrorOnly, f.Settings.MirrorPush = nil, nil, nil
 	for id, t := range f.Tools {
 		f.Tools[id] = ToolTable{Aliases: t.Aliases}
 	}
