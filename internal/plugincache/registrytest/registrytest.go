@@ -13,11 +13,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/crypto/bcrypt"
 	"oras.land/oras-go/v2"
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/registry/remote"
@@ -31,8 +33,19 @@ const Binary = "docker-registry"
 type Registry struct {
 	// Host is "127.0.0.1:<port>".
 	Host string
-	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	// Storage is the registry's storage directory (the filesystem
+	// driver's root): tests tamper with blobs under
+	// docker/registry/v2/blobs/sha256/<2 hex>/<hex>/data.
+	Storage string
+	cmd     *exec.Cmd
+	log     *bytes.Buffer
+}
+
+// Options configure a registry.
+type Options struct {
+	// Users, when set, turns on htpasswd (basic) authentication with
+	// these user names and passwords.
+	Users map[string]string
 }
 
 // Available reports whether the registry binary is installed.
@@ -44,6 +57,11 @@ func Available() bool {
 // Start starts a registry whose storage lives in dir, waits until it
 // answers, and returns it; Stop ends it.
 func Start(ctx context.Context, dir string) (*Registry, error) {
+	return StartWith(ctx, dir, Options{})
+}
+
+// StartWith is Start with options.
+func StartWith(ctx context.Context, dir string, o Options) (*Registry, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -53,6 +71,23 @@ func Start(ctx context.Context, dir string) (*Registry, error) {
 	storage := filepath.Join(dir, "storage")
 	if err := os.MkdirAll(storage, 0o755); err != nil {
 		return nil, err
+	}
+	authCfg := ""
+	if len(o.Users) > 0 {
+		var lines []string
+		for u, p := range o.Users {
+			h, err := bcrypt.GenerateFromPassword([]byte(p), bcrypt.MinCost)
+			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, u+":"+string(h))
+		}
+		sort.Strings(lines)
+		hp := filepath.Join(dir, "htpasswd")
+		if err := os.WriteFile(hp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		authCfg = fmt.Sprintf("auth:\n  htpasswd:\n    realm: tote-test\n    path: %s\n", hp)
 	}
 	cfg := fmt.Sprintf(`version: 0.1
 log:
@@ -67,12 +102,12 @@ storage:
 http:
   addr: %s
   secret: tote-test-secret
-`, storage, addr)
+`, storage, addr) + authCfg
 	cfgPath := filepath.Join(dir, "config.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return nil, err
 	}
-	r := &Registry{Host: addr, log: &bytes.Buffer{}}
+	r := &Registry{Host: addr, Storage: storage, log: &bytes.Buffer{}}
 	r.cmd = exec.Command(Binary, "serve", cfgPath)
 	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log
 	if err := r.cmd.Start(); err != nil {
@@ -84,7 +119,7 @@ http:
 		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK || len(o.Users) > 0 && resp.StatusCode == http.StatusUnauthorized {
 				return r, nil
 			}
 		}
@@ -99,11 +134,16 @@ http:
 // StartT starts a registry for a test, stopping it at cleanup; the test
 // is skipped, with a visible message, when the binary is missing.
 func StartT(t testing.TB) *Registry {
+	return StartTWith(t, Options{})
+}
+
+// StartTWith is StartT with options.
+func StartTWith(t testing.TB, o Options) *Registry {
 	t.Helper()
 	if !Available() {
 		t.Skipf("WARNING: %s is not installed (Debian package docker-registry; .ci/run installs it): the OCI registry test did not run", Binary)
 	}
-	r, err := Start(context.Background(), t.TempDir())
+	r, err := StartWith(context.Background(), t.TempDir(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,4 +211,14 @@ func MediaTypeFor(name string) string {
 		return "application/yaml"
 	}
 	return "application/octet-stream"
+}
+
+// BlobPath is where the registry's filesystem storage keeps the blob with
+// digest "sha256:<hex>" (tests tamper with it there).
+func (r *Registry) BlobPath(digest string) string {
+	hex := strings.TrimPrefix(digest, "sha256:")
+	if len(hex) < 2 {
+		return ""
+	}
+	return filepath.Join(r.Storage, "docker", "registry", "v2", "blobs", "sha256", hex[:2], hex, "data")
 }
