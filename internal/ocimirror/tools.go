@@ -17,21 +17,23 @@ import (
 // say, and what a push writes into them.
 type ToolFile struct {
 	// Tool, Version and Platform say whose file it is.
-	Tool, Version, Platform string
+	Tool     string `json:"tool"`
+	Version  string `json:"version"`
+	Platform string `json:"platform"`
 	// Source is the upstream URL (the plugin's download_url).
-	Source string
+	Source string `json:"source,omitempty"`
 	// Name is the download name: its extension tells how to unpack it.
-	Name string
+	Name string `json:"name"`
 	// SHA256 is the lowercase hex sha256 of the file.
-	SHA256 string
+	SHA256 string `json:"sha256"`
 	// Size is its size in bytes.
-	Size int64
+	Size int64 `json:"size"`
 	// ArchivePrefix is the plugin's archive_prefix.
-	ArchivePrefix string
+	ArchivePrefix string `json:"archive_prefix,omitempty"`
 	// Checksum is the plugin's checksum when it is not a sha256 ("" else).
-	Checksum string
+	Checksum string `json:"checksum,omitempty"`
 	// PostScript is the plugin's post_script ("" for none).
-	PostScript string
+	PostScript string `json:"post_script,omitempty"`
 }
 
 func (f ToolFile) annotations() map[string]string {
