@@ -243,7 +243,11 @@ func report(f *Factory, quiet bool, res *toolchain.InstallResult) {
 		fmt.Fprintf(f.IO.ErrOut, "%s %s is already installed\n", res.Tool, res.Version)
 		return
 	}
-	fmt.Fprintf(f.IO.ErrOut, "installed %s %s to %s\n", res.Tool, res.Version, res.Dir)
+	from := ""
+	if res.From != "" {
+		from = " (from " + res.From + ")"
+	}
+	fmt.Fprintf(f.IO.ErrOut, "installed %s %s to %s%s\n", res.Tool, res.Version, res.Dir, from)
 }
 
 func newCmdUninstall(f *Factory) *cobra.Command {

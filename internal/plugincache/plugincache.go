@@ -66,6 +66,16 @@ type Cache struct {
 	GitHubAPI string
 	// Logger receives diagnostics (nil: discarded).
 	Logger *slog.Logger
+	// Mirror, when set, is asked for a plugin before its locator is
+	// fetched ([settings] mirrors). It answers the plugin's file name, its
+	// bytes and where they came from, or an error (logged; the locator is
+	// then fetched itself, unless MirrorOnly).
+	Mirror func(ctx context.Context, locator string) (name string, data []byte, from string, err error)
+	// MirrorOnly forbids fetching a locator itself: only Mirror serves.
+	MirrorOnly bool
+	// Fetched, when set, is told about every plugin fetched from its own
+	// locator (mirror-push uploads it).
+	Fetched func(ctx context.Context, locator, name string, data []byte)
 }
 
 // Entry is one cached plugin.
@@ -173,10 +183,10 @@ func (c *Cache) Get(ctx context.Context, loc config.Locator, opts Options) (*Ent
 	if ok && !opts.Refresh && time.Since(cached.FetchedAt) < c.ttl() {
 		return cached, nil
 	}
-	if c.Offline {
-		if ok {
-			return cached, nil
-		}
+	if c.Offline && ok {
+		return cached, nil
+	}
+	if c.Offline && c.Mirror == nil {
 		return nil, fmt.Errorf("plugin %s (declared in %s): offline, and it is not in the plugin cache %s", loc.Raw, loc.DeclaredIn, c.Dir)
 	}
 	if err := os.MkdirAll(filepath.Join(c.Dir, "locks"), 0o755); err != nil {
@@ -223,8 +233,41 @@ func (c *Cache) Get(ctx context.Context, loc config.Locator, opts Options) (*Ent
 	return e, nil
 }
 
-// fetch downloads the plugin a locator names.
+// fetch gets the plugin a locator names: from a mirror, else (unless
+// offline or mirror-only) from the locator itself.
 func (c *Cache) fetch(ctx context.Context, loc config.Locator) (*Entry, []byte, error) {
+	if c.Mirror != nil {
+		name, data, from, err := c.Mirror(ctx, loc.Raw)
+		if err == nil {
+			if pluginExt(name) == "" {
+				err = fmt.Errorf("%s: %q is not a plugin file name", from, name)
+			} else if int64(len(data)) > MaxSize {
+				err = fmt.Errorf("%s: larger than %d bytes", from, MaxSize)
+			} else {
+				c.logger().Info("plugin fetched from a mirror", "locator", loc.Raw, "ref", from)
+				return &Entry{Source: from, Name: name}, data, nil
+			}
+		}
+		if c.MirrorOnly || c.Offline {
+			what := "mirror-only is set"
+			if c.Offline {
+				what = "offline"
+			}
+			return nil, nil, fmt.Errorf("%s, and no mirror has it: %w", what, err)
+		}
+		c.logger().Info("no mirror has the plugin; fetching it from its locator", "locator", loc.Raw, "err", err)
+	} else if c.MirrorOnly {
+		return nil, nil, errors.New("mirror-only is set, and no mirror is configured")
+	}
+	e, data, err := c.fetchLocator(ctx, loc)
+	if err == nil && c.Fetched != nil {
+		c.Fetched(ctx, loc.Raw, e.Name, data)
+	}
+	return e, data, err
+}
+
+// fetchLocator downloads the plugin a locator names from where it says.
+func (c *Cache) fetchLocator(ctx context.Context, loc config.Locator) (*Entry, []byte, error) {
 	switch loc.Kind {
 	case config.LocatorHTTPS:
 		if err := CheckURL(loc.Value); err != nil {

@@ -47,8 +47,9 @@ type InstallOptions struct {
 	// from, when known (proto's manifest records them).
 	FromSource, FromChecksum string
 
-	// lockPath is the lockfile ExpectChecksum comes from, for messages.
-	lockPath string
+	// lockPath is the lockfile ExpectChecksum comes from, for messages,
+	// and lockSource the upstream URL it records.
+	lockPath, lockSource string
 	// PinnedChecksum, when set ("sha256:<hex>" or "sha512:<hex>"), is what
 	// the version file that chose this version pins for its download
 	// (corepack's packageManager hash), and PinnedBy names that file. The
@@ -66,6 +67,9 @@ type InstallResult struct {
 	// SourceURL and Checksum describe the download of a new install
 	// (empty when Already).
 	SourceURL, Checksum string
+	// From is where the archive of a new install came from when it was
+	// not upstream: "download cache" or a mirror's reference.
+	From string
 }
 
 // Install resolves spec and installs that version of a tool.
@@ -175,7 +179,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 		}
 	}
 	if !done {
-		if err := m.downloadAndUnpack(ctx, t, ver, staging, &rec, opts); err != nil {
+		if res.From, err = m.downloadAndUnpack(ctx, t, ver, staging, &rec, opts); err != nil {
 			return nil, err
 		}
 	} else if err := checkExpected(opts.ExpectChecksum, rec, ""); err != nil {
@@ -257,136 +261,59 @@ func (m *Manager) isInstalled(id, ver string) bool {
 	return false
 }
 
-// downloadAndUnpack runs download_prebuilt, downloads and verifies the file,
-// and unpacks it into staging. The checksum the file must have is known
-// before the download starts (the plugin's, the one in its checksum file,
-// the lockfile's), so the download is hashed once, while it arrives, and a
-// mismatch stops the install before anything is unpacked. A checksum the
-// version file pins (opts.PinnedChecksum) is checked as well.
-func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, opts InstallOptions) (err error) {
-	expect := opts.ExpectChecksum
+// downloadAndUnpack gets the verified archive (see acquire: the download
+// cache, the mirrors, upstream) and unpacks it into staging. The checksum
+// the file must have is known before any byte arrives (the plugin's, the
+// one in its checksum file, the lockfile's), so the file is hashed once,
+// while it arrives, and a mismatch stops the install before anything is
+// unpacked. A checksum the version file pins (opts.PinnedChecksum) is
+// checked as well. It returns where the archive came from ("" for
+// upstream).
+func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, opts InstallOptions) (from string, err error) {
 	id := t.ID
-	var dl api.DownloadPrebuiltOutput
-	in := api.DownloadPrebuiltInput{Context: m.context(id, ver), InstallDir: m.virtual(staging)}
-	if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncDownloadPrebuilt, in, &dl); err != nil {
-		return err
-	}
-	if dl.DownloadURL == "" {
-		return fmt.Errorf("plugin %q function %s: returned no download_url for %s", id, api.FuncDownloadPrebuilt, ver)
-	}
-	if m.Offline() {
-		return &hintErr{
-			err:  fmt.Errorf("install %s %s: offline, and it is not installed", id, ver),
-			hint: "unset TOTE_OFFLINE (or [settings] offline) to download it, or point [settings.url-rewrites] at a reachable mirror",
-		}
-	}
-	settings := m.Config.Settings()
-	dlURL := m.RewriteURL(dl.DownloadURL)
-	name := dl.DownloadName
-	if name == "" {
-		name = urlBase(dl.DownloadURL)
-	}
-	// A download_name may hold directories (proto creates them): it must
-	// stay a relative path inside the download directory.
-	name, err = downloadName(name)
-	if err != nil {
-		return fmt.Errorf("plugin %q function %s: download_name for %s: %w", id, api.FuncDownloadPrebuilt, dl.DownloadURL, err)
-	}
-	if dl.ArchivePrefix != "" {
-		if _, err := localPath(dl.ArchivePrefix); err != nil {
-			return badValue(id, api.FuncDownloadPrebuilt, "archive_prefix", dl.ArchivePrefix, err)
-		}
-	}
-	if dl.ChecksumName != "" {
-		if err := checkComponent(dl.ChecksumName); err != nil {
-			return badValue(id, api.FuncDownloadPrebuilt, "checksum_name", dl.ChecksumName, err)
-		}
-	}
-	base := path.Base(name)
-	dlURL, err = m.preDownload(ctx, id, ver, dlURL, base, "archive")
-	if err != nil {
-		return err
-	}
 	dir := m.downloadDir(id, ver)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	defer func() {
 		if err != nil {
+			// A partial download that can be resumed is kept.
 			removeDownloadDir(dir, true)
 		}
 	}()
-	check, err := m.checksumFor(ctx, t, ver, dl, base, dir)
-	if err != nil {
-		return err
-	}
-	defer check.cleanup()
-	want := check.want
-	if want.IsZero() && expect != "" {
-		// No checksum from upstream: the lockfile's is checked in flight.
-		if c, err := install.ParseChecksum(expect); err == nil && c.Algo == install.AlgoSHA256 {
-			want = c
-		}
-	}
-	limits := settings.Unpack
-	file := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
 	task := &install.Task{}
 	defer func() { task.Done(err == nil) }()
-	d := m.downloader(!opts.Quiet)
-	d.Label, d.Task = id+" "+ver, task
-	result, err := d.Get(ctx, install.Request{
-		URL: dlURL, Headers: dl.HTTPHeaders, Dest: file, Want: want,
-		MaxSize: unpackLimit(limits.MaxSize, install.DefaultMaxUnpackSize), MaxSizeSetting: "settings.unpack.max-size",
+	a, err := m.acquire(ctx, t, ver, acquireOptions{
+		installDir: staging, dir: dir, expect: opts.ExpectChecksum, lockSource: opts.lockSource, lockPath: opts.lockPath,
+		pinned: opts.PinnedChecksum, pinnedBy: opts.PinnedBy, progress: !opts.Quiet, noCache: opts.Force, task: task,
 	})
 	if err != nil {
-		return fmt.Errorf("install %s %s: %w", id, ver, err)
+		return "", err
 	}
-	defer os.Remove(file)
+	defer os.Remove(a.file)
 	// The lockfile and the manifest record where the tool comes from
-	// upstream, not the mirror a url-rewrite or an extension chose.
-	rec.SourceURL = dl.DownloadURL
-	rec.Checksum = "sha256:" + result.SHA256
-	if err := checkExpected(expect, *rec, dlURL); err != nil {
-		return fmt.Errorf("install %s %s: %w", id, ver, err)
-	}
-	task.Phase("verifying")
-	if check.after != nil {
-		if err := check.after(file, result); err != nil {
-			return withURL(err, dlURL)
-		}
-	}
-	if opts.PinnedChecksum != "" {
-		want, err := install.ParseChecksum(opts.PinnedChecksum)
-		if err == nil {
-			err = install.VerifyDownload(result, want)
-		}
-		if err != nil {
-			os.Remove(file)
-			return fmt.Errorf("install %s %s: %s pins the checksum of the download: %w", id, ver, opts.PinnedBy, withURL(err, dlURL))
-		}
-	}
+	// upstream, not the mirror a url-rewrite, an extension or [settings]
+	// mirrors chose.
+	rec.SourceURL = a.source
+	rec.Checksum = "sha256:" + a.sha256
+	base := path.Base(a.name)
+	limits := m.Config.Settings().Unpack
 	task.Phase("unpacking")
 	if t.Plugin.HasFunction(api.FuncUnpackArchive) {
-		in := api.UnpackArchiveInput{Context: m.context(id, ver), InputFile: m.virtual(file), OutputDir: m.virtual(staging)}
+		in := api.UnpackArchiveInput{Context: m.context(id, ver), InputFile: m.virtual(a.file), OutputDir: m.virtual(staging)}
 		if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncUnpackArchive, in, nil); err != nil {
-			return err
+			return "", err
 		}
-	} else if err := install.Unpack(ctx, file, staging, install.UnpackOptions{
-		Prefix: dl.ArchivePrefix, Name: base, MaxSize: limits.MaxSize, MaxEntries: limits.MaxEntries,
+	} else if err := install.Unpack(ctx, a.file, staging, install.UnpackOptions{
+		Prefix: a.prefix, Name: base, MaxSize: limits.MaxSize, MaxEntries: limits.MaxEntries,
 	}); err != nil {
-		return fmt.Errorf("install %s %s: %w", id, ver, err)
+		return "", fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
 	m.linkBareBinary(staging, base, id)
 	removeDownloadDir(dir, false)
-	if dl.PostScript != "" {
-		if err := m.runPostScript(ctx, t, ver, staging, dl); err != nil {
-			return err
+	if a.dl != nil && a.dl.PostScript != "" {
+		if err := m.runPostScript(ctx, t, ver, staging, *a.dl); err != nil {
+			return "", err
 		}
 	}
-	return nil
+	return a.from, nil
 }
 
 // removeDownloadDir removes a version's download directory, and its tool's

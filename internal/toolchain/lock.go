@@ -231,7 +231,7 @@ func (m *Manager) installSpec(ctx context.Context, id, spec string, det launch.D
 			return nil, false, err
 		}
 		if locked != nil {
-			opts.ExpectChecksum, opts.lockPath = locked.Checksum, locked.Lockfile
+			opts.ExpectChecksum, opts.lockPath, opts.lockSource = locked.Checksum, locked.Lockfile, locked.Source
 			res, err := m.InstallVersion(ctx, id, locked.Version, opts)
 			if err != nil {
 				return nil, false, withLockHint(err, lk.Path())

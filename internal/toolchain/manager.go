@@ -17,6 +17,7 @@ import (
 	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/httpx"
+	"github.com/tote-dev/tote/internal/ocimirror"
 	"github.com/tote-dev/tote/internal/store"
 )
 
@@ -61,6 +62,13 @@ type Manager struct {
 	// LsRemote serves plugins' `git ls-remote` inside the host; nil runs
 	// git like any other command (under the exec grant).
 	LsRemote LsRemoter
+	// RegistryHosts are registry hosts, besides the configured mirrors',
+	// that TOTE_REGISTRY_* credentials may be sent to (the REGISTRY of
+	// `tote mirror push`). Set before the first mirror operation.
+	RegistryHosts []string
+
+	mirrorOnce sync.Once
+	mirror     *ocimirror.Client
 
 	detectEnv func() api.HostEnvironment
 	envOnce   sync.Once

@@ -35,6 +35,7 @@ func (m *Manager) PluginCache() *plugincache.Cache {
 		GitHubAPI:   os.Getenv("TOTE_GITHUB_API"),
 		Logger:      m.Logger,
 	}
+	m.mirrorPlugins(c)
 	if v := os.Getenv("TOTE_PLUGIN_CACHE_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

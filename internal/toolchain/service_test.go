@@ -285,6 +285,9 @@ func TestLockedDownloadMismatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.republish("alpha", "1.0.0", "changed upstream")
+	// The download cache holds the locked bytes and would serve them (as
+	// it should); this test is about what comes from upstream.
+	os.RemoveAll(filepath.Join(e.home, "cache", "downloads"))
 	out, _ := e.manager().InstallTools(context.Background(), InstallRequest{})
 	var mm *install.ChecksumMismatchError
 	var le *LockError
@@ -329,6 +332,7 @@ func TestRunUsesLockedVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.republish("alpha", "1.0.0", "tampered")
+	os.RemoveAll(filepath.Join(e.home, "cache", "downloads")) // else the cache serves the locked bytes
 	_, err = e.manager().PrepareRun(context.Background(), "alpha", RunOptions{AutoInstall: true})
 	var mm *install.ChecksumMismatchError
 	if !errors.As(err, &mm) {
