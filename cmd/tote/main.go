@@ -6,6 +6,7 @@ import (
 
 	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/cli/extcmd"
+	"github.com/tote-dev/tote/internal/cli/mirrorcmd"
 	"github.com/tote-dev/tote/internal/cli/plugincmd"
 	"github.com/tote-dev/tote/internal/cli/trustcmd"
 	"github.com/tote-dev/tote/internal/cli/upgradecmd"
@@ -17,5 +18,5 @@ func main() {
 	if home, err := cli.ResolveHome(); err == nil {
 		selfupdate.ExecPinned(home, cli.Version, os.Args) // tote = "X" in .prototools runs that tote
 	}
-	os.Exit(cli.Main(plugincmd.NewCmdPlugin, extcmd.NewCmdExtension, upgradecmd.NewCmdUpgrade, trustcmd.NewCmdTrust, trustcmd.NewCmdUntrust))
+	os.Exit(cli.Main(plugincmd.NewCmdPlugin, extcmd.NewCmdExtension, upgradecmd.NewCmdUpgrade, trustcmd.NewCmdTrust, trustcmd.NewCmdUntrust, mirrorcmd.NewCmdMirror))
 }

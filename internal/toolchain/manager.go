@@ -69,6 +69,8 @@ type Manager struct {
 
 	mirrorOnce sync.Once
 	mirror     *ocimirror.Client
+	// otherPlatform is set on a ForPlatform Manager.
+	otherPlatform bool
 
 	detectEnv func() api.HostEnvironment
 	envOnce   sync.Once

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2/registry/remote"
+
+	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/internal/ocimirror"
+	"github.com/tote-dev/tote/internal/plugincache/registrytest"
+	"github.com/tote-dev/tote/internal/testutil/mirror"
+	"github.com/tote-dev/tote/plugins/go/gotest"
+	"github.com/tote-dev/tote/plugins/node/nodetest"
+)
+
+// TestMirrorScripts drives the real tote binary through OCI registry
+// mirrors (testdata/mirror/*.txtar): real docker-registry processes bound
+// to 127.0.0.1, started and stopped by the scripts, in front of an
+// "upstream" (the local HTTP mirror of go.dev, jq's GitHub releases and,
+// for scripts whose name ends in -node, nodejs.org) that a script can take
+// down.
+func TestMirrorScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/mirror",
+		RequireExplicitExec: true,
+		Setup:               setupMirrorScript,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"registry-start":       cmdRegStart,
+			"registry-stop":        cmdRegStop,
+			"registry-push-plugin": cmdRegPushPlugin,
+			"registry-tamper":      cmdRegTamper,
+			"registry-tags":        cmdRegTags,
+			"upstream-stop":        cmdUpstreamStop,
+			"upstream-requests":    cmdUpstreamRequests,
+			"upstream-mark":        cmdUpstreamMark,
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "registry" {
+				return registrytest.Available(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	})
+}
+
+// hostPlatform is this machine's platform triple, as tote files archives.
+var hostPlatform = sync.OnceValue(func() string {
+	return ocimirror.Platform(runtime.DetectHostEnvironment(context.Background()))
+})
+
+// setupMirrorScript writes the upstream layouts, serves them on 127.0.0.1
+// and writes the global .prototools whose url-rewrites send tote there.
+func setupMirrorScript(env *testscript.Env) error {
+	root := filepath.Join(env.WorkDir, "..", "mirror-"+filepath.Base(env.WorkDir))
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return err
+	}
+	// The repository first: git clones into empty directories only.
+	if err := gitMirror(root, "github.com/jqlang/jq", "jq-1.7.1", "jq-1.7.0"); err != nil {
+		return err
+	}
+	jqArch, _ := schemaArch()
+	for _, v := range []string{"1.7.1", "1.7.0"} {
+		if err := writeJQRelease(root, v); err != nil {
+			return err
+		}
+		// The macOS build too, for bundles that carry other platforms.
+		dir := filepath.Join(root, "github.com", "jqlang", "jq", "releases", "download", "jq-"+v)
+		if err := os.WriteFile(filepath.Join(dir, "jq-macos-arm64"), []byte("#!/bin/sh\necho jq-"+v+"-macos\n"), 0o755); err != nil {
+			return err
+		}
+	}
+	rewrites, err := gotest.Mirror(root)
+	if err != nil {
+		return err
+	}
+	rewrites["https://github.com/"] = "github.com/"
+	if strings.HasSuffix(filepath.Base(env.WorkDir), "-node") {
+		ups, err := nodetest.Mirror(root)
+		if err != nil {
+			return err
+		}
+		for k, v := range ups {
+			rewrites[k] = v
+		}
+	}
+	srv, err := mirror.Start(root)
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { srv.Close() })
+	home := filepath.Join(env.WorkDir, ".tote")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	var keys []string
+	for k := range rewrites {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	sb.WriteString("# written by the test harness\n[settings.url-rewrites]\n")
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%q = %q\n", "^"+regexp.QuoteMeta(k), srv.URL+"/"+strings.TrimPrefix(rewrites[k], "/"))
+	}
+	global := sb.String()
+	if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(global), 0o644); err != nil {
+		return err
+	}
+	// The same upstream settings for the other homes a script uses.
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "global.prototools"), []byte(global), 0o644); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(schemaPlugins)
+	if err != nil {
+		return err
+	}
+	env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+	env.Setenv("TOTE_HOME", home)
+	env.Setenv("HOME", env.WorkDir)
+	env.Setenv("DOCKER_CONFIG", filepath.Join(env.WorkDir, ".docker"))
+	env.Setenv("MIRROR_ROOT", root)
+	env.Setenv("SCHEMA_PLUGINS", abs)
+	env.Setenv("PLATFORM", hostPlatform())
+	env.Setenv("JQ_ARCH", jqArch)
+	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	env.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	env.Setenv("TOTE_LOG", "warn")
+	env.Values["mirror"] = srv
+	return nil
+}
+
+// scriptRegistries holds each script's registries by name.
+var scriptRegistries sync.Map // *testscript.TestScript → map[string]*registrytest.Registry
+
+func regs(ts *testscript.TestScript) map[string]*registrytest.Registry {
+	v, _ := scriptRegistries.LoadOrStore(ts, map[string]*registrytest.Registry{})
+	return v.(map[string]*registrytest.Registry)
+}
+
+func reg(ts *testscript.TestScript, name string) *registrytest.Registry {
+	r, ok := regs(ts)[name]
+	if !ok {
+		ts.Fatalf("no registry %s: registry-start %s first", name, name)
+	}
+	return r
+}
+
+// cmdRegStart starts a docker-registry and sets $NAME to its host:port:
+// registry-start NAME [USER:PASSWORD] (with a user, it requires htpasswd
+// authentication).
+func cmdRegStart(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: registry-start NAME [USER:PASSWORD]")
+	}
+	var o registrytest.Options
+	if len(args) == 2 {
+		u, p, _ := strings.Cut(args[1], ":")
+		o.Users = map[string]string{u: p}
+	}
+	r, err := registrytest.StartWith(context.Background(), ts.MkAbs("registry-"+strings.ToLower(args[0])), o)
+	ts.Check(err)
+	ts.Defer(r.Stop)
+	regs(ts)[args[0]] = r
+	ts.Setenv(args[0], r.Host)
+}
+
+// cmdRegStop stops a registry (an outage): registry-stop NAME.
+func cmdRegStop(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: registry-stop NAME")
+	}
+	reg(ts, args[0]).Stop()
+}
+
+// cmdRegPushPlugin pushes a plugin file as a plugin author publishes it:
+// registry-push-plugin NAME FILE REPO TAG.
+func cmdRegPushPlugin(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: registry-push-plugin NAME FILE REPO TAG")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	_, err = reg(ts, args[0]).Push(context.Background(), args[2], args[3], "application/vnd.tote.plugin.v1",
+		registrytest.Layer{MediaType: registrytest.MediaTypeFor(args[1]), Title: filepath.Base(args[1]), Data: data})
+	ts.Check(err)
+}
+
+// cmdRegTamper changes the bytes of the layer of REPO:TAG in the
+// registry's storage (the digest the manifest names stays):
+// registry-tamper NAME REPO TAG.
+func cmdRegTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: registry-tamper NAME REPO TAG")
+	}
+	r := reg(ts, args[0])
+	man := fetchManifest(ts, r, args[1], args[2])
+	p := r.BlobPath(man.Layers[0].Digest.String())
+	b, err := os.ReadFile(p)
+	ts.Check(err)
+	b[len(b)/2] ^= 0xff
+	ts.Check(os.WriteFile(p, b, 0o644))
+}
+
+// cmdRegTags prints the tags of a repository: registry-tags NAME REPO.
+func cmdRegTags(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: registry-tags NAME REPO")
+	}
+	repo, err := remote.NewRepository(reg(ts, args[0]).Host + "/" + args[1])
+	ts.Check(err)
+	repo.PlainHTTP = true
+	ts.Check(repo.Tags(context.Background(), "", func(tags []string) error {
+		for _, t := range tags {
+			fmt.Fprintln(ts.Stdout(), t)
+		}
+		return nil
+	}))
+}
+
+func fetchManifest(ts *testscript.TestScript, r *registrytest.Registry, repoName, tag string) ocispec.Manifest {
+	repo, err := remote.NewRepository(r.Host + "/" + repoName)
+	ts.Check(err)
+	repo.PlainHTTP = true
+	_, rc, err := repo.FetchReference(context.Background(), tag)
+	ts.Check(err)
+	defer rc.Close()
+	var man ocispec.Manifest
+	ts.Check(json.NewDecoder(rc).Decode(&man))
+	if len(man.Layers) == 0 {
+		ts.Fatalf("%s:%s has no layer", repoName, tag)
+	}
+	return man
+}
+
+// cmdUpstreamStop takes the upstream down: every request to it fails.
+func cmdUpstreamStop(ts *testscript.TestScript, neg bool, args []string) {
+	ts.Check(ts.Value("mirror").(*mirror.Server).Close())
+}
+
+var upstreamMarks sync.Map // *testscript.TestScript → int
+
+// cmdUpstreamMark remembers how many requests upstream has had, so that
+// upstream-requests prints only the later ones.
+func cmdUpstreamMark(ts *testscript.TestScript, neg bool, args []string) {
+	upstreamMarks.Store(ts, len(ts.Value("mirror").(*mirror.Server).Requests()))
+}
+
+// cmdUpstreamRequests prints upstream's requests since upstream-mark, one
+// a line (nothing when there were none).
+func cmdUpstreamRequests(ts *testscript.TestScript, neg bool, args []string) {
+	reqs := ts.Value("mirror").(*mirror.Server).Requests()
+	if v, ok := upstreamMarks.Load(ts); ok {
+		reqs = reqs[v.(int):]
+	}
+	for _, r := range reqs {
+		fmt.Fprintln(ts.Stdout(), r)
+	}
+}
