@@ -12,8 +12,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/testscript"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/rogpeppe/go-internal/testscript"
 	"oras.land/oras-go/v2/registry/remote"
 
 	"github.com/tote-dev/tote/host/runtime"
