@@ -101,11 +101,16 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 				return a, nil
 			}
 		}
-		a, tried, err := m.lockedFromMirrors(ctx, id, ver, plat, locked, o)
+		a, tried, needPlugin, err := m.lockedFromMirrors(ctx, id, ver, plat, locked, o)
 		if a != nil || err != nil {
 			return a, err
 		}
 		misses = tried
+		if m.Config.Settings().MirrorOnlyOn() && !needPlugin {
+			// Nothing upstream could help: not even the plugin's
+			// metadata requests are made.
+			return nil, m.mirrorOnlyErr(id, ver, plat, misses)
+		}
 	}
 
 	var dl api.DownloadPrebuiltOutput
@@ -216,10 +221,7 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 		return a, nil
 	}
 	if m.Config.Settings().MirrorOnlyOn() {
-		return nil, &hintErr{
-			err:  fmt.Errorf("install %s %s: mirror-only is set and no mirror has it for %s (%s)", id, ver, plat, strings.Join(misses, "; ")),
-			hint: "push it from a connected machine with `tote mirror push REGISTRY " + id + "@" + ver + "`, or unset mirror-only to download it from upstream",
-		}
+		return nil, m.mirrorOnlyErr(id, ver, plat, misses)
 	}
 	if offline {
 		return nil, &hintErr{
@@ -255,6 +257,19 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 	return a, nil
 }
 
+// mirrorOnlyErr says that mirror-only forbids upstream and no mirror had
+// the archive, and why each did not.
+func (m *Manager) mirrorOnlyErr(id, ver, plat string, misses []string) error {
+	why := strings.Join(misses, "; ")
+	if why == "" {
+		why = "no mirror is configured"
+	}
+	return &hintErr{
+		err:  fmt.Errorf("install %s %s: mirror-only is set and no mirror has it for %s (%s)", id, ver, plat, why),
+		hint: "push it from a connected machine with `tote mirror push REGISTRY " + id + "@" + ver + "` (or bundle it with tote mirror export), or unset mirror-only to download it from upstream",
+	}
+}
+
 // lockedFromCache serves a locked sha256 from the download cache.
 func (m *Manager) lockedFromCache(id, ver, plat, sha string, o acquireOptions) *archive {
 	e, ok := m.downloadCache().Get(id, ver, plat)
@@ -281,10 +296,9 @@ func (m *Manager) lockedFromCache(id, ver, plat, sha string, o acquireOptions) *
 
 // lockedFromMirrors serves a locked sha256 from the first mirror whose
 // artifact has it, without asking the plugin. It returns the mirrors'
-// misses when none has it; an error only when the fetched file fails a
-// check that no other source could pass (a version file's pin).
-func (m *Manager) lockedFromMirrors(ctx context.Context, id, ver, plat, sha string, o acquireOptions) (*archive, []string, error) {
-	var misses []string
+// misses when none has it, and needPlugin when a mirror has it but the
+// plugin must be asked first (its post_script).
+func (m *Manager) lockedFromMirrors(ctx context.Context, id, ver, plat, sha string, o acquireOptions) (a *archive, misses []string, needPlugin bool, err error) {
 	client := m.mirrorClient()
 	for _, mr := range m.mirrors() {
 		hit, err := client.LookupTool(ctx, mr, id, ver, plat)
@@ -295,7 +309,7 @@ func (m *Manager) lockedFromMirrors(ctx context.Context, id, ver, plat, sha stri
 			// The plugin runs a post-install script: ask it, then
 			// take the archive from this mirror in the second pass.
 			misses = append(misses, hit.Ref+": the plugin's post_script needs download_prebuilt")
-			return nil, misses, nil
+			return nil, misses, true, nil
 		}
 		var name, prefix string
 		if err == nil {
@@ -310,7 +324,7 @@ func (m *Manager) lockedFromMirrors(ctx context.Context, id, ver, plat, sha stri
 		}
 		file := filepath.Join(o.dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
 		res, err := m.fetchHit(ctx, hit, file, false)
 		if err == nil {
@@ -329,9 +343,9 @@ func (m *Manager) lockedFromMirrors(ctx context.Context, id, ver, plat, sha stri
 		m.Logger.Info("fetched the locked archive from a mirror", "tool", id, "version", ver, "ref", hit.Ref)
 		a := &archive{file: file, name: name, prefix: prefix, source: firstNonEmpty(o.lockSource, hit.File.Source), sha256: res.SHA256, size: res.Size, from: hit.Ref}
 		m.cacheArchive(a, id, ver, plat)
-		return a, nil, nil
+		return a, nil, false, nil
 	}
-	return nil, misses, nil
+	return nil, misses, false, nil
 }
 
 // checkAnnotated checks a download name and archive prefix that come from

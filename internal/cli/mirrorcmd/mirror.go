@@ -192,6 +192,9 @@ func chdirToLock(lock string) (string, error) {
 }
 
 func runPush(ctx context.Context, f *cli.Factory, dst config.Mirror, args []string, o pushOptions) error {
+	if err := checkPlatforms(o.platforms); err != nil {
+		return err
+	}
 	var lockPath string
 	if o.lock != "" {
 		if len(args) > 0 {
@@ -437,7 +440,22 @@ func mirrorPlugins(ctx context.Context, f *cli.Factory, m *toolchain.Manager, lk
 	return n, failed
 }
 
+// checkPlatforms refuses a --platform tote does not know before any work.
+func checkPlatforms(platforms []string) error {
+	for _, p := range platforms {
+		if p = strings.TrimSpace(p); p != "" {
+			if _, err := ocimirror.ParsePlatform(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func runExport(ctx context.Context, f *cli.Factory, bundle string, o pushOptions) error {
+	if err := checkPlatforms(o.platforms); err != nil {
+		return err
+	}
 	bundle, err := filepath.Abs(bundle)
 	if err != nil {
 		return err
