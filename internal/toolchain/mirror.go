@@ -95,6 +95,7 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 		locked = c.Value
 	}
 	var misses []string
+	lockedPass := false // the mirrors were asked for the locked digest
 	if locked != "" {
 		if !o.noCache {
 			if a := m.lockedFromCache(id, ver, plat, locked, o); a != nil {
@@ -105,7 +106,7 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 		if a != nil || err != nil {
 			return a, err
 		}
-		misses = tried
+		misses, lockedPass = tried, !needPlugin
 		if m.Config.Settings().MirrorOnlyOn() && !needPlugin {
 			// Nothing upstream could help: not even the plugin's
 			// metadata requests are made.
@@ -144,7 +145,12 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 	base := path.Base(name)
 	mirrors := m.mirrors()
 	offline := m.Offline()
-	if offline && len(mirrors) == 0 {
+	if lockedPass {
+		// Each mirror was asked already: a miss then is a miss now, and
+		// any other file would not have the locked checksum.
+		mirrors = nil
+	}
+	if offline && len(m.mirrors()) == 0 {
 		return nil, &hintErr{
 			err:  fmt.Errorf("install %s %s: offline, and it is not installed", id, ver),
 			hint: "unset TOTE_OFFLINE (or [settings] offline) to download it, or point [settings] mirrors at an oci-layout:// bundle (see docs/mirrors.md)",
