@@ -18,6 +18,7 @@ while read -r file name; do
 	echo "== fuzz $name ($dir, ${secs}s)"
 	if ! out=$(cd "$mod" && go test -run '^$' -fuzz "^${name}\$" -fuzztime "${secs}s" "$pkg" 2>&1); then
 		echo "$out"
+		echo "FAIL fuzz $name ($dir)"
 		status=1
 		continue
 	fi
