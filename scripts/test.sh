@@ -16,6 +16,14 @@ for m in "${modules[@]}"; do
 done
 echo "== go vet (sdk, GOOS=wasip1)"
 (cd sdk && GOOS=wasip1 GOARCH=wasm go vet ./...) || status=1
+# tote must build for Windows and macOS too (the host-side modules; the
+# examples are WASM plugins, built below).
+for target in windows/amd64 darwin/arm64; do
+	for m in . api sdk sdk/plugintest; do
+		echo "== go build ($m, $target)"
+		(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build ./...) || status=1
+	done
+done
 for m in "${modules[@]}"; do
 	case "$m" in examples/*)
 		# An example without a Go main package (one written in another

@@ -17,9 +17,6 @@ import (
 	"github.com/tote-dev/tote/internal/launch"
 )
 
-// forwarded are the signals tote passes on to the tool it runs as a child.
-var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
-
 // runChild runs the plan as a child process (instead of replacing tote)
 // so that post-run listeners learn its exit code and duration: standard
 // streams are passed through, signals are forwarded, and tote exits with
