@@ -51,13 +51,20 @@ installed ones. The list is cached for 12 hours; --refresh reloads it.`,
 			version.Sort(installed)
 			out := VersionsJSON{Tool: id, Installed: nonNilStrings(installed), Versions: []string{}}
 			if !installedOnly {
-				t, err := m.Tool(ctx, id)
-				if err != nil {
-					return err
+				// A fresh list cached for this plugin answers without
+				// loading the plugin.
+				list, ok := (*version.CachedList)(nil), false
+				if !refresh {
+					list, ok = m.CachedVersions(ctx, id)
 				}
-				list, err := m.Versions(ctx, t, refresh)
-				if err != nil {
-					return err
+				if !ok {
+					t, err := m.Tool(ctx, id)
+					if err != nil {
+						return err
+					}
+					if list, err = m.Versions(ctx, t, refresh); err != nil {
+						return err
+					}
 				}
 				out.Versions = append(out.Versions, list.Versions...)
 				version.Sort(out.Versions)

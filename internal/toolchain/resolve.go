@@ -127,9 +127,42 @@ func (m *Manager) Versions(ctx context.Context, t *Tool, refresh bool) (*version
 	return &list, nil
 }
 
+// CachedVersions returns the tool's version list from the cache, without
+// loading its plugin, when the cached list is fresh and was stored for the
+// plugin configured now: the plugin metadata cached with it names the same
+// source and digest (a changed or replaced plugin reloads the list). ok is
+// false when the plugin must be asked.
+func (m *Manager) CachedVersions(ctx context.Context, id string) (list *version.CachedList, ok bool) {
+	list, _, ok = m.cachedVersions(ctx, id)
+	return list, ok
+}
+
+// cachedVersions is CachedVersions, also returning the plugin's cached
+// metadata.
+func (m *Manager) cachedVersions(ctx context.Context, id string) (*version.CachedList, *launch.Meta, bool) {
+	if m.Offline() {
+		return nil, nil, false // Versions says what an offline list is
+	}
+	meta, err := launch.ReadMeta(m.Store, id)
+	if err != nil || meta == nil {
+		return nil, nil, false
+	}
+	list, fresh, err := m.versionCache().Load(id)
+	if err != nil || !fresh || list == nil {
+		return nil, nil, false
+	}
+	src, err := m.findPlugin(ctx, id)
+	if err != nil || src.label != meta.Source || src.digest != meta.Digest {
+		return nil, nil, false
+	}
+	return list, meta, true
+}
+
 // Resolve turns a spec into a concrete version. An installed version that
-// satisfies the spec wins without loading the plugin; otherwise the plugin's
-// resolve_version may rewrite the spec, and the remote list decides.
+// satisfies the spec wins without loading the plugin; so does a fresh
+// cached version list when the plugin exports no resolve_version (see
+// [Manager.CachedVersions]); otherwise the plugin's resolve_version may
+// rewrite the spec, and the remote list decides.
 func (m *Manager) Resolve(ctx context.Context, id, spec string, opts ResolveOptions) (string, error) {
 	table := m.Config.Tool(id)
 	if spec == "" {
@@ -143,6 +176,14 @@ func (m *Manager) Resolve(ctx context.Context, id, spec string, opts ResolveOpti
 			return "", err
 		}
 	}
+	if !opts.Refresh && !opts.Remote {
+		if v, ok, err := m.resolveCached(ctx, id, spec, table.Aliases); ok {
+			if err == nil {
+				m.fire(ctx, api.EventVersionResolved, api.VersionResolvedEvent{Tool: id, Spec: spec, Version: v}, nil)
+			}
+			return v, err
+		}
+	}
 	t, err := m.Tool(ctx, id)
 	if err != nil {
 		return "", err
@@ -152,6 +193,37 @@ func (m *Manager) Resolve(ctx context.Context, id, spec string, opts ResolveOpti
 		m.fire(ctx, api.EventVersionResolved, api.VersionResolvedEvent{Tool: id, Spec: spec, Version: v}, nil)
 	}
 	return v, err
+}
+
+// resolveCached resolves spec against the fresh cached version list when
+// the plugin need not be asked: it exports no resolve_version, and the list
+// was cached for this very plugin. ok is false when the plugin must be
+// loaded.
+func (m *Manager) resolveCached(ctx context.Context, id, spec string, userAliases map[string]string) (v string, ok bool, err error) {
+	list, meta, ok := m.cachedVersions(ctx, id)
+	if !ok || meta.Has(api.FuncResolveVersion) {
+		return "", false, nil
+	}
+	if alias, found := userAliases[spec]; found {
+		spec = alias
+	}
+	s, err := version.ParseSpec(spec)
+	if err != nil {
+		return "", true, fmt.Errorf("%s: %w", id, err)
+	}
+	if version.IsFull(s) {
+		return s.Version(), true, nil
+	}
+	installed, err := m.Store.InstalledVersions(id)
+	if err != nil {
+		return "", true, err
+	}
+	v, err = version.Resolve(s, version.Available{
+		Tool:     id,
+		Versions: list.Versions, Latest: list.Latest, Canary: list.Canary,
+		Aliases: list.Aliases, UserAliases: userAliases, Installed: installed,
+	})
+	return v, true, err
 }
 
 func (m *Manager) resolveWith(ctx context.Context, t *Tool, spec string, opts ResolveOptions) (string, error) {
