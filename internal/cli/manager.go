@@ -15,6 +15,7 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/host/services"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/httpx"
 	"github.com/tote-dev/tote/internal/store"
@@ -87,6 +88,14 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 	if err != nil {
 		f.Logger.Warn(err.Error())
 	}
+	client := httpClient(cfg)
+	rt := runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut)
+	// proto's plugins list versions with `git ls-remote`: tote serves it
+	// itself (url-rewrites applied, no git binary, no exec grant).
+	git := services.New(services.Options{
+		PluginID: "git-ls-remote", HTTPClient: client, Rewrite: cfg.Settings().RewriteURL,
+		AllowedHosts: []string{"*"}, Logger: f.Logger, Limits: rt.Limits(),
+	})
 	m := toolchain.New(toolchain.Options{
 		Bars:        bars,
 		ReportEvery: every,
@@ -95,12 +104,13 @@ func (f *Factory) Manager(ctx context.Context) (*toolchain.Manager, error) {
 		Cwd:         cwd,
 		UserHome:    home,
 		DetectEnv:   func() api.HostEnvironment { return runtime.DetectHostEnvironment(ctx) },
-		HTTP:        httpClient(cfg),
+		HTTP:        client,
 		Logger:      f.Logger,
 		Progress:    progress,
 		Version:     f.Version,
-		Runtime:     runtime.NewConfig().WithOutput(f.IO.ErrOut, f.IO.ErrOut),
+		Runtime:     rt,
 		Events:      f.extensionHost(cfg),
+		LsRemote:    toolchain.ServicesLsRemote(git),
 	})
 	f.manager = m
 	f.OnExit(func() {

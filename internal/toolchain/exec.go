@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/services"
 	"github.com/tote-dev/tote/internal/config"
 )
 
@@ -37,6 +38,24 @@ type LsRemoteRequest struct {
 // (both: both). Without either, HEAD comes first with its Target when the
 // remote says it. host/services' GitLsRemote is one.
 type LsRemoter func(ctx context.Context, url string, tags, heads bool) ([]LsRef, error)
+
+// ServicesLsRemote is the LsRemoter of the host services: svc's
+// GitLsRemote, under svc's url-rewrites, allow-list and limits. It is what
+// tote wires in production, so proto's plugins that list versions with
+// `git ls-remote` need neither git nor the exec grant.
+func ServicesLsRemote(svc *services.Services) LsRemoter {
+	return func(ctx context.Context, url string, tags, heads bool) ([]LsRef, error) {
+		refs, err := svc.GitLsRemote(ctx, url, services.LsRemoteOptions{Tags: tags, Heads: heads})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]LsRef, len(refs))
+		for i, r := range refs {
+			out[i] = LsRef{Name: r.Name, Hash: r.Hash, Peeled: r.Peeled, Target: r.Target}
+		}
+		return out, nil
+	}
+}
 
 // parseLsRemote recognises a `git ls-remote` invocation in the forms proto's
 // plugins use (`git ls-remote --tags --sort version:refname URL`, with
