@@ -184,6 +184,11 @@ func NewPlugin(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		res.Files = append(res.Files, rel)
 	}
 	slices.Sort(res.Files)
+	if data.RootDir != "" {
+		if err := seedGoSum(filepath.FromSlash(data.RootDir), filepath.Join(dir, "go.sum")); err != nil {
+			return nil, err
+		}
+	}
 
 	if opts.Tidy {
 		if err := tidy(ctx, dir, opts.Env); err != nil {
@@ -193,6 +198,36 @@ func NewPlugin(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// seedGoSum writes dst from the go.sum files of the tote checkout at root,
+// so that `go mod tidy` of a module that replaces tote's modules with that
+// checkout finds every checksum it needs there instead of asking the
+// checksum database (offline, the modules are in the module cache; tidy
+// then drops the lines the plugin does not need).
+func seedGoSum(root, dst string) error {
+	seen := map[string]bool{}
+	var lines []string
+	for _, sub := range []string{".", "api", "sdk", "sdk/plugintest"} {
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(sub), "go.sum"))
+		if err != nil {
+			continue // a checkout may lack some; tidy asks for what is missing
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !seen[l] {
+				seen[l] = true
+				lines = append(lines, l)
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	slices.Sort(lines)
+	if err := os.WriteFile(dst, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", dst, err)
+	}
+	return nil
 }
 
 // tidy runs `go mod tidy` in dir.

@@ -1,6 +1,8 @@
 package plugincmd
 
 import (
+	"fmt"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tote-dev/tote/api"
 
 	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/plugintool"
@@ -94,7 +98,7 @@ func TestNewcomerFlow(t *testing.T) {
 	}
 	for _, want := range []string{
 		"kind     tool",
-		"tool functions (4 of 18)",
+		fmt.Sprintf("tool functions (4 of %d)", len(api.ToolFunctions)),
 		"  register_tool\n", "  load_versions\n", "  download_prebuilt\n", "  locate_executables\n",
 		"all required functions exported",
 		"extism:host/env.input_length",
