@@ -37,6 +37,37 @@ func TestFile(t *testing.T) {
 	}
 }
 
+// TestFileSizeUnknown: files whose stat size is not their length (procfs
+// reports 0) are still read whole, and Copy applies File's checks.
+func TestFileSizeUnknown(t *testing.T) {
+	t.Parallel()
+	if b, err := File("/proc/self/status", 1<<20, "status"); err == nil {
+		if !strings.Contains(string(b), "Name:") || !strings.HasSuffix(string(b), "\n") {
+			t.Errorf("/proc/self/status read as %q", b)
+		}
+	}
+	if _, err := File("/proc/self/status", 8, "status"); err == nil {
+		t.Error("a procfs file longer than the limit was read")
+	}
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big")
+	os.WriteFile(big, []byte(strings.Repeat("y", 70000)), 0o644)
+	if b, err := File(big, 70000, "test file"); err != nil || len(b) != 70000 {
+		t.Errorf("File: %d bytes, %v", len(b), err)
+	}
+	var sb strings.Builder
+	if n, err := Copy(&sb, big, 70000, "test file"); err != nil || n != 70000 || sb.Len() != 70000 {
+		t.Errorf("Copy: %d, %d bytes, %v", n, sb.Len(), err)
+	}
+	var tl *TooLargeError
+	if _, err := Copy(&sb, big, 69999, "test file"); !errors.As(err, &tl) {
+		t.Errorf("Copy over the limit: %v", err)
+	}
+	if _, err := Copy(&sb, dir, 10, "test file"); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("Copy of a directory: %v", err)
+	}
+}
+
 func TestSize(t *testing.T) {
 	for n, want := range map[int64]string{1 << 20: "1 MiB", 128 << 20: "128 MiB", 4 << 30: "4 GiB", 64 << 10: "64 KiB", 1000: "1000 bytes"} {
 		if got := Size(n); got != want {

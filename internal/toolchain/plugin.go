@@ -85,11 +85,11 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 		}
 		switch loc.Kind {
 		case "file":
-			b, err := readPluginFile(loc.Value)
+			digest, err := digestPluginFile(loc.Value)
 			if err != nil {
 				return pluginSource{}, fmt.Errorf("plugin for %s (%s, declared in %s): %w", id, loc.Value, loc.DeclaredIn, err)
 			}
-			return pluginSource{kind: "file", path: loc.Value, digest: digestOf(b), label: "file://" + loc.Value}, nil
+			return pluginSource{kind: "file", path: loc.Value, digest: digest, label: "file://" + loc.Value}, nil
 		case config.LocatorData:
 			// proto's data://: the .wasm bytes inline, base64.
 			b, err := base64.StdEncoding.DecodeString(loc.Value)
@@ -116,15 +116,14 @@ func (m *Manager) findPlugin(ctx context.Context, id string) (pluginSource, erro
 				return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): there is no built-in plugin %q", id, loc.DeclaredIn, loc.Value)
 			}
 			path := BuiltinWasmPath(m.Store.PluginsDir(), loc.Value)
-			b, err := readPluginFile(path)
+			digest, err := digestPluginFile(path)
 			if err != nil {
 				return pluginSource{}, &hintErr{
 					err:  fmt.Errorf("plugin for %s (declared in %s): the WASM build of built-in %q is not installed: %w", id, loc.DeclaredIn, loc.Value, err),
 					hint: fmt.Sprintf("build it from a tote checkout with `tote plugin build --builtin %s --install`", loc.Value),
 				}
 			}
-			sum := sha256.Sum256(b)
-			return pluginSource{kind: "file", path: path, digest: "sha256:" + hex.EncodeToString(sum[:]), label: "builtin+wasm://" + loc.Value}, nil
+			return pluginSource{kind: "file", path: path, digest: digest, label: "builtin+wasm://" + loc.Value}, nil
 		default:
 			return pluginSource{}, fmt.Errorf("plugin for %s (declared in %s): %s locators are not supported yet", id, loc.DeclaredIn, loc.Kind)
 		}
@@ -311,6 +310,17 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 // read whole.
 func readPluginFile(path string) ([]byte, error) {
 	return readlimit.File(path, plugincache.MaxSize, "plugin file")
+}
+
+// digestPluginFile is the digest of a plugin file (see [digestOf]), read
+// with the bound of readPluginFile but streamed through the hash: finding
+// a plugin, which every cached answer does, never holds it whole.
+func digestPluginFile(path string) (string, error) {
+	h := sha256.New()
+	if _, err := readlimit.Copy(h, path, plugincache.MaxSize, "plugin file"); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // maxSchemaFile bounds a schema plugin file (TOML, JSON or YAML); real
