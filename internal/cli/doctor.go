@@ -56,7 +56,11 @@ func newCmdDoctor(f *Factory) *cobra.Command {
     shell;
   - the configuration files, in the order they apply, and their trust;
   - every tool pinned here resolves, and its download (after
-    url-rewrites) answers — skipped with --offline or TOTE_OFFLINE.
+    url-rewrites) answers — skipped with --offline or TOTE_OFFLINE;
+  - each mirror of [settings] mirrors answers, with the credentials tote
+    would use, and says whether it has each pinned version's archive
+    (with mirror-only, a version no mirror has cannot be installed, and
+    upstream is not checked).
 
 Exits with status 1 when a check fails; notes and warnings do not.`,
 		Args: cobra.NoArgs,
@@ -183,10 +187,24 @@ func runDoctor(ctx context.Context, f *Factory, offline bool) error {
 			fmt.Fprintf(f.IO.Out, "  %d. %s (%s)\n", i+1, file.Path, state)
 		}
 
-		// Tools pinned here, and their downloads.
+		settings := m.Config.Settings()
+		mirrorOnly := settings.MirrorOnlyOn()
+		if len(settings.Mirrors) > 0 {
+			how := "asked in order before upstream"
+			if mirrorOnly {
+				how = "asked in order; mirror-only: never upstream"
+			}
+			fmt.Fprintf(f.IO.Out, "mirrors (%s):\n", how)
+			for i, mr := range settings.Mirrors {
+				fmt.Fprintf(f.IO.Out, "  %d. %s\n", i+1, mr.String())
+			}
+		}
+
+		// Tools pinned here, their downloads and the mirrors.
 		if offline || m.Offline() {
 			add("note", "network checks skipped (offline)", "")
 		}
+		refused := map[string]bool{} // mirrors already reported unreachable
 		for _, r := range m.ResolveAll(ctx, toolchain.ResolveOptions{}) {
 			if r.Err != nil {
 				add("FAIL", fmt.Sprintf("%s (%s) cannot be resolved: %s", r.Tool, orNone(r.Where()), toolMessage(r.Tool, r.Err)), fixFor(r.Err, "check the spec, or `tote versions "+r.Tool+"`"))
@@ -197,7 +215,14 @@ func runDoctor(ctx context.Context, f *Factory, offline bool) error {
 				state = "not installed"
 			}
 			add("ok", fmt.Sprintf("%s %s resolves to %s (%s), %s", r.Tool, r.Spec, r.Version, r.Where(), state), "")
+			if !offline {
+				checks = append(checks, mirrorChecks(ctx, m, r.Tool, r.Version, r.Installed, mirrorOnly, refused)...)
+			}
 			if offline || m.Offline() {
+				continue
+			}
+			if mirrorOnly {
+				add("note", fmt.Sprintf("%s %s: upstream not checked (mirror-only is set)", r.Tool, r.Version), "")
 				continue
 			}
 			p := m.ProbeDownload(ctx, r.Tool, r.Version, 10*time.Second)
@@ -226,6 +251,41 @@ func runDoctor(ctx context.Context, f *Factory, offline bool) error {
 	}
 	fmt.Fprintln(f.IO.ErrOut, "tote doctor found no problems")
 	return nil
+}
+
+// mirrorChecks looks tool at version up in every mirror an install would
+// ask. An unreachable or refusing mirror fails (once per mirror); a miss
+// is a note, unless mirror-only is set and no mirror has the version.
+func mirrorChecks(ctx context.Context, m *toolchain.Manager, tool, version string, installed, mirrorOnly bool, refused map[string]bool) []check {
+	var out []check
+	found := false
+	probes := m.ProbeMirrors(ctx, tool, version, 10*time.Second)
+	for _, p := range probes {
+		switch {
+		case p.Found:
+			found = true
+			out = append(out, check{"ok", fmt.Sprintf("%s %s is in mirror %s (%s)", tool, version, p.Mirror, p.Ref), ""})
+		case p.Missing():
+			out = append(out, check{"note", fmt.Sprintf("%s %s is not in mirror %s (%s)", tool, version, p.Mirror, p.Ref), ""})
+		case !refused[p.Mirror]:
+			refused[p.Mirror] = true
+			meanwhile := "meanwhile installs fall through to the next mirror or upstream"
+			if mirrorOnly {
+				meanwhile = "meanwhile installs it cannot serve fail (mirror-only)"
+			}
+			out = append(out, check{"FAIL", fmt.Sprintf("mirror %s cannot be asked for %s %s: %s", p.Mirror, tool, version, errText(p.Err)),
+				"check the mirror's address, that the registry runs, and its credentials (`docker login HOST`, or TOTE_REGISTRY_USERNAME and TOTE_REGISTRY_PASSWORD); " + meanwhile})
+		}
+	}
+	if mirrorOnly && !found {
+		level, what := "FAIL", "cannot be installed"
+		if installed {
+			level, what = "warn", "is installed here, but a fresh $TOTE_HOME cannot install it"
+		}
+		out = append(out, check{level, fmt.Sprintf("%s %s is in no mirror and mirror-only is set: it %s", tool, version, what),
+			fmt.Sprintf("push it from a connected machine: `tote mirror push REGISTRY %s@%s` (or bundle it with tote mirror export)", tool, version)})
+	}
+	return out
 }
 
 func printChecks(f *Factory, checks []check) {

@@ -2,11 +2,13 @@ package toolchain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/ocimirror"
 )
 
 // Probe is what `tote doctor` found about reaching one tool's download.
@@ -72,4 +74,42 @@ func (m *Manager) ProbeDownload(ctx context.Context, id, ver string, timeout tim
 		p.Err = fmt.Errorf("%s answered %s", p.Rewritten, http.StatusText(p.Status))
 	}
 	return p
+}
+
+// MirrorProbe is what `tote doctor` found about one tool version in one
+// configured mirror ([settings] mirrors).
+type MirrorProbe struct {
+	// Mirror is the mirror as configured (registry://… or oci-layout://…).
+	Mirror string
+	// Ref is the reference the archive is looked up under.
+	Ref string
+	// Found is true when the mirror has the archive, described as it
+	// should be.
+	Found bool
+	// Err is why it was not found: wrapping ocimirror.ErrNotFound for a
+	// plain miss, else the mirror is unreachable, refused the credentials
+	// or holds a manifest tote refuses.
+	Err error
+}
+
+// Missing reports whether the mirror answered that it does not have the
+// archive (a plain miss, as opposed to an unreachable or refusing mirror).
+func (p MirrorProbe) Missing() bool { return errors.Is(p.Err, ocimirror.ErrNotFound) }
+
+// ProbeMirrors looks version ver of tool id up in every mirror an install
+// would ask (offline: the OCI layouts only), reading manifests only, each
+// lookup within timeout.
+func (m *Manager) ProbeMirrors(ctx context.Context, id, ver string, timeout time.Duration) []MirrorProbe {
+	plat := m.Platform()
+	client := m.mirrorClient()
+	var out []MirrorProbe
+	for _, mr := range m.mirrors() {
+		p := MirrorProbe{Mirror: mr.String(), Ref: ocimirror.Reference(mr, ocimirror.ToolRepository(id), ocimirror.ToolTag(ver, plat))}
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		_, err := client.LookupTool(cctx, mr, id, ver, plat)
+		cancel()
+		p.Found, p.Err = err == nil, err
+		out = append(out, p)
+	}
+	return out
 }
