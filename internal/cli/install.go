@@ -28,6 +28,9 @@ type InstallOptions struct {
 	Workers int
 	// Passthrough are the arguments after --.
 	Passthrough []string
+	// Build and NoBuild are --build (build from source with the plugin's
+	// build_instructions) and --no-build (download a prebuilt).
+	Build, NoBuild bool
 }
 
 // NewCmdInstall builds `tote install`. runF, when not nil, receives the
@@ -60,7 +63,17 @@ locked checksum (and the plugin the locked digest), and an installed copy
 with another checksum is refused — a difference is an error. A plain
 install adds entries for the project's own pins that the file does not
 record yet and changes no existing entry; --update-lock resolves afresh
-and rewrites the entries (creating the file). See docs/lockfile.md.`,
+and rewrites the entries (creating the file). See docs/lockfile.md.
+
+--build builds from source, as proto does, with the plugin's
+build_instructions: tote checks the requirements the plugin names (commands
+on PATH, their versions), downloads the source archive (or clones its Git
+repository) through the url-rewrites into the version's directory, and runs
+the build steps there. Steps that run programs need permissions = ["exec"]
+under [tools.TOOL]; without it tote refuses before downloading anything and
+names the line to add. tote never installs system packages: it names those
+the plugin lists. --no-build downloads a prebuilt even for a plugin that
+builds by default.`,
 		Example: `  tote install                   # everything pinned here
   tote install node 20           # the newest node 20.x
   tote install node@20 go@1.22   # several tools, in parallel
@@ -69,6 +82,9 @@ and rewrites the entries (creating the file). See docs/lockfile.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Pin != "" && o.Pin != "local" && o.Pin != "global" {
 				return &HintError{Err: fmt.Errorf("--pin takes local or global, not %q", o.Pin), Msg: "write --pin, --pin=local, --pin=global or --pin global"}
+			}
+			if o.Build && o.NoBuild {
+				return fmt.Errorf("--build and --no-build cannot be used together")
 			}
 			if o.Workers < 0 {
 				return fmt.Errorf("--jobs must be 1 or more")
@@ -96,6 +112,8 @@ and rewrites the entries (creating the file). See docs/lockfile.md.`,
 	cmd.Flags().BoolVar(&o.Force, "force", false, "reinstall even if the version is installed")
 	cmd.Flags().BoolVar(&o.Quiet, "quiet", false, "print nothing but errors")
 	cmd.Flags().BoolVar(&o.UpdateLock, "update-lock", false, "resolve afresh and record the results in .prototools.lock (creating it)")
+	cmd.Flags().BoolVar(&o.Build, "build", false, "build from source with the plugin's build instructions instead of downloading a prebuilt (commands need permissions = [\"exec\"])")
+	cmd.Flags().BoolVar(&o.NoBuild, "no-build", false, "download a prebuilt even when the plugin builds from source by default")
 	cmd.Flags().IntVarP(&o.Workers, "jobs", "j", 0, fmt.Sprintf("install this many tools at once (default %d)", toolchain.DefaultWorkers))
 	return cmd
 }
@@ -161,7 +179,7 @@ func runInstall(ctx context.Context, f *Factory, o *InstallOptions) error {
 	}
 	req := toolchain.InstallRequest{
 		Jobs:       o.Jobs,
-		Options:    toolchain.InstallOptions{Force: o.Force, Quiet: o.Quiet, Pinned: o.Pin != "", PassthroughArgs: o.Passthrough},
+		Options:    toolchain.InstallOptions{Force: o.Force, Quiet: o.Quiet, Pinned: o.Pin != "", PassthroughArgs: o.Passthrough, Strategy: strategy(o)},
 		UpdateLock: o.UpdateLock,
 		PinLocal:   o.Pin == "local",
 		Workers:    o.Workers,
@@ -202,6 +220,17 @@ func runInstall(ctx context.Context, f *Factory, o *InstallOptions) error {
 		return &ExitError{Code: 1, Err: nil}
 	}
 	return nil
+}
+
+// strategy is the install strategy --build or --no-build asks for.
+func strategy(o *InstallOptions) string {
+	switch {
+	case o.Build:
+		return toolchain.StrategyBuild
+	case o.NoBuild:
+		return toolchain.StrategyPrebuilt
+	}
+	return ""
 }
 
 // pinInstalled writes the pin of an installed tool (--pin): the spec as

@@ -31,6 +31,10 @@ type InstallOptions struct {
 	Pinned bool
 	// PassthroughArgs are handed to the plugin's hooks.
 	PassthroughArgs []string
+	// Strategy is StrategyBuild (build from source with the plugin's
+	// build_instructions, proto's --build), StrategyPrebuilt (--no-build),
+	// or "" for the plugin's default_install_strategy.
+	Strategy string
 	// Spec is what the user asked for, told to extensions.
 	Spec string
 	// ExpectChecksum, when set ("sha256:<hex>", from a lockfile), must be
@@ -178,7 +182,13 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 			rec.Checksum = string(out.Checksum)
 		}
 	}
-	if !done {
+	if !done && buildsFromSource(t, opts.Strategy) {
+		// proto's build-from-source flow (native_install, when the plugin
+		// has one, took precedence as in proto).
+		if err := m.buildFromSource(ctx, t, ver, staging, &rec, opts); err != nil {
+			return nil, err
+		}
+	} else if !done {
 		if res.From, err = m.downloadAndUnpack(ctx, t, ver, staging, &rec, opts); err != nil {
 			return nil, err
 		}
