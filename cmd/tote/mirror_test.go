@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	digest "github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/rogpeppe/go-internal/testscript"
 	"oras.land/oras-go/v2/registry/remote"
@@ -40,6 +42,7 @@ func TestMirrorScripts(t *testing.T) {
 			"registry-stop":        cmdRegStop,
 			"registry-push-plugin": cmdRegPushPlugin,
 			"registry-tamper":      cmdRegTamper,
+			"registry-poison":      cmdRegPoison,
 			"registry-tags":        cmdRegTags,
 			"upstream-stop":        cmdUpstreamStop,
 			"upstream-requests":    cmdUpstreamRequests,
@@ -211,6 +214,40 @@ func cmdRegTamper(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	b[len(b)/2] ^= 0xff
 	ts.Check(os.WriteFile(p, b, 0o644))
+}
+
+// cmdRegPoison replaces the artifact REPO:TAG with one whose layer is FILE
+// and whose manifest is consistent with it — the layer's digest and size,
+// the sha256 annotation — as a registry operator or anyone with push
+// rights could: registry-poison NAME REPO TAG FILE. Digests alone cannot
+// catch it; only the plugin's checksum and the lockfile can.
+func cmdRegPoison(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: registry-poison NAME REPO TAG FILE")
+	}
+	r := reg(ts, args[0])
+	man := fetchManifest(ts, r, args[1], args[2])
+	data, err := os.ReadFile(ts.MkAbs(args[3]))
+	ts.Check(err)
+	repo, err := remote.NewRepository(r.Host + "/" + args[1])
+	ts.Check(err)
+	repo.PlainHTTP = true
+	ctx := context.Background()
+	layer := man.Layers[0]
+	layer.Digest, layer.Size = digest.FromBytes(data), int64(len(data))
+	ts.Check(repo.Push(ctx, layer, bytes.NewReader(data)))
+	man.Layers[0] = layer
+	if _, ok := man.Annotations[ocimirror.AnnotSHA256]; ok {
+		man.Annotations[ocimirror.AnnotSHA256] = layer.Digest.Encoded()
+	}
+	b, err := json.Marshal(man)
+	ts.Check(err)
+	mt := man.MediaType
+	if mt == "" {
+		mt = ocispec.MediaTypeImageManifest
+	}
+	desc := ocispec.Descriptor{MediaType: mt, Digest: digest.FromBytes(b), Size: int64(len(b))}
+	ts.Check(repo.PushReference(ctx, desc, bytes.NewReader(b), args[2]))
 }
 
 // cmdRegTags prints the tags of a repository: registry-tags NAME REPO.
