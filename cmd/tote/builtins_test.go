@@ -27,6 +27,7 @@ var builtinMirrors []MirrorBuilder
 // plugins (testdata/builtins/*.txtar) against one local mirror that serves
 // every upstream layout, reached through url-rewrites.
 func TestBuiltinScripts(t *testing.T) {
+	t.Parallel()
 	if len(builtinMirrors) == 0 {
 		t.Skip("no built-in mirrors registered")
 	}
@@ -64,6 +65,9 @@ func setupBuiltinMirrors(env *testscript.Env) error {
 	env.Defer(func() { srv.Close() })
 	home := filepath.Join(env.WorkDir, ".tote")
 	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	if err := shareWasmCache(home); err != nil {
 		return err
 	}
 	var keys []string

@@ -31,6 +31,9 @@ func newSandbox(t *testing.T) (work string, env []string, srv *mirror.Server) {
 	t.Cleanup(func() { srv.Close() })
 	home := filepath.Join(work, ".tote")
 	os.MkdirAll(home, 0o755)
+	if err := shareWasmCache(home); err != nil {
+		t.Fatal(err)
+	}
 	global := fmt.Sprintf("[plugins]\ndemo = \"file://%s\"\n\n[settings.url-rewrites]\n\"^https://demo\\\\.example\\\\.com/\" = \"%s/\"\n", wasm, srv.URL)
 	if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(global), 0o644); err != nil {
 		t.Fatal(err)
@@ -44,6 +47,7 @@ func newSandbox(t *testing.T) (work string, env []string, srv *mirror.Server) {
 // once: all succeed, the archive is downloaded once, and one complete
 // install results.
 func TestConcurrentInstalls(t *testing.T) {
+	t.Parallel()
 	work, env, srv := newSandbox(t)
 	const n = 8
 	var wg sync.WaitGroup

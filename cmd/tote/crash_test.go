@@ -87,6 +87,7 @@ func partial(part string) func() bool {
 // "already exists (use --force)" forever), and clean and uninstall remove
 // such orphans.
 func TestAttackKilledAfterCommit(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL")
 	}
@@ -145,6 +146,7 @@ func TestAttackKilledAfterCommit(t *testing.T) {
 // download with a Range request validated by If-Range instead of starting
 // over; tote clean removes a partial download nobody is resuming.
 func TestKilledDownloadResumes(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL")
 	}

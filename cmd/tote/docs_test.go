@@ -30,6 +30,7 @@ import (
 //   - every ```json block under a command's heading must have exactly the
 //     keys the command's real --json output has.
 func TestDocsCommands(t *testing.T) {
+	t.Parallel()
 	if len(builtinMirrors) == 0 {
 		t.Skip("no built-in mirrors registered")
 	}

@@ -23,6 +23,7 @@ func runTote(t *testing.T, work string, env []string, args ...string) (string, e
 // the version is never listed or run half-installed, and the next install
 // completes cleanly.
 func TestKillMidInstall(t *testing.T) {
+	t.Parallel()
 	work, env, srv := newSandbox(t)
 	archive := "/dist/v1.2.3/demo-v1.2.3-linux-x64.tar.gz"
 	faults := filepath.Join(srv.Root, ".faults.json")

@@ -21,6 +21,7 @@ import (
 // overlapping demo versions. No pin is lost, every manifest is valid, and
 // every run uses a complete install.
 func TestLoadConcurrentProcesses(t *testing.T) {
+	t.Parallel()
 	work, env, _ := newSandbox(t)
 	versions := []string{"1.0.0", "1.1.5", "1.2.0", "1.2.3"}
 	if err := os.WriteFile(filepath.Join(work, ".prototools"), []byte("# shared by 16 processes\n"), 0o644); err != nil {
@@ -92,6 +93,7 @@ func TestLoadConcurrentProcesses(t *testing.T) {
 // files under TOTE_HOME nor the processes' peak memory grow. Every suite
 // run does 300; the full soak is TOTE_SOAK_RUNS=10000.
 func TestSoakRuns(t *testing.T) {
+	t.Parallel()
 	n := 300
 	if s := os.Getenv("TOTE_SOAK_RUNS"); s != "" {
 		fmt.Sscan(s, &n)

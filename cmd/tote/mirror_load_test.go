@@ -21,6 +21,7 @@ import (
 // the upstream sees no request at all: no archive, no release index, no
 // version list.
 func TestLoadMirrorInstalls(t *testing.T) {
+	t.Parallel()
 	reg := registrytest.StartT(t)
 	root := t.TempDir()
 	if err := gitMirror(root, "github.com/jqlang/jq", "jq-1.7.1"); err != nil {
@@ -61,6 +62,9 @@ func TestLoadMirrorInstalls(t *testing.T) {
 	homeOf := func(name string) string {
 		h := filepath.Join(work, name)
 		os.MkdirAll(h, 0o755)
+		if err := shareWasmCache(h); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(h, ".prototools"), []byte(global.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -33,6 +33,7 @@ import (
 // for scripts whose name ends in -node, nodejs.org) that a script can take
 // down.
 func TestMirrorScripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/mirror",
 		RequireExplicitExec: true,
@@ -105,6 +106,9 @@ func setupMirrorScript(env *testscript.Env) error {
 	env.Defer(func() { srv.Close() })
 	home := filepath.Join(env.WorkDir, ".tote")
 	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	if err := shareWasmCache(home); err != nil {
 		return err
 	}
 	var keys []string

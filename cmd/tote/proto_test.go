@@ -18,6 +18,7 @@ var protoWasmDir, _ = filepath.Abs(filepath.Join("..", "..", "testdata", "proto-
 // plugins and proto's configuration files (testdata/proto/*.txtar), offline
 // against the same local mirror as the built-in scripts.
 func TestProtoScripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/proto",
 		RequireExplicitExec: true,

@@ -27,6 +27,7 @@ var schemaPlugins = filepath.Join("..", "..", "plugins", "schema", "testdata", "
 // upstream URLs reach the mirror through url-rewrites (git reads the
 // mirrored repositories over the dumb HTTP protocol).
 func TestSchemaScripts(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
@@ -194,6 +195,9 @@ func setupSchemaMirror(env *testscript.Env) error {
 	env.Defer(func() { srv.Close() })
 	home := filepath.Join(env.WorkDir, ".tote")
 	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	if err := shareWasmCache(home); err != nil {
 		return err
 	}
 	global := fmt.Sprintf(`# written by the test harness

@@ -54,6 +54,7 @@ var (
 )
 
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	wasm := wasmbuild.Build(t, wasmbuild.Fixture("demo-tool"))
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -78,8 +79,6 @@ func TestScripts(t *testing.T) {
 		},
 	})
 }
-
-var mirrors = map[string]*mirror.Server{}
 
 // setupMirror starts a mirror of the demo tool for one script and writes the
 // global .prototools that points tote at it through url-rewrites.
@@ -127,7 +126,7 @@ demo = "file://%s"
 // and every script would pay it again in its fresh home. wazero writes the
 // cache with a temp file and a rename, so scripts share it safely.
 func shareWasmCache(home string) error {
-	shared := filepath.Join(binDir, "wasm-cache")
+	shared := wasmbuild.CompileCacheDir()
 	if err := os.MkdirAll(shared, 0o755); err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 // place is still the old one and works, and the next upgrade cleans up and
 // succeeds.
 func TestUpgradeInterrupted(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	ups, err := toteReleases(root)
 	if err != nil {

@@ -29,6 +29,11 @@ func fixture(t testing.TB, name string) string {
 
 func newRuntime(t testing.TB, cfg Config) *Runtime {
 	t.Helper()
+	if cfg.cacheDir == "" {
+		// Compiled once for every test (and test process) that loads
+		// the same module; TestDiskCompileCache uses its own directory.
+		cfg = cfg.WithCacheDir(wasmbuild.CompileCacheDir())
+	}
 	rt, err := New(context.Background(), cfg.WithHostEnvironment(api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcGnu, HomeDir: api.NewVirtualPath("/userhome")}))
 	if err != nil {
 		t.Fatal(err)

@@ -13,25 +13,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
+
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/extension/extcache"
 )
 
-// sharedWASMCache is one compiled-code cache for every test of the package.
-var sharedWASMCache string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tote-ext-wasm-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	sharedWASMCache = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// sharedWASMCache is the compiled-code cache every test shares (across
+// packages and runs: see wasmbuild.CompileCacheDir).
+var sharedWASMCache = wasmbuild.CompileCacheDir()
 
 // trace records what test plugins did, in order, across plugins.
 type trace struct {

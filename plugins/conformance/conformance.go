@@ -201,7 +201,7 @@ func (h *harness) wasm(c Case) *runtime.Plugin {
 	if !ok {
 		var err error
 		rt, err = runtime.New(ctx, runtime.NewConfig().
-			WithCacheDir(filepath.Join(os.TempDir(), "tote-conformance-wasm-cache")).
+			WithCacheDir(wasmbuild.CompileCacheDir()).
 			WithLogger(slog.New(slog.DiscardHandler)).
 			WithHostEnvironment(c.Env).WithMounts(h.mounts).WithRewrite(h.rewrite).WithLimits(h.limits))
 		if err != nil {

@@ -120,7 +120,7 @@ func BenchmarkNpmVersionsWasm(b *testing.B) {
 	}
 	dir := b.TempDir()
 	mounts := vpath.ToolMounts(filepath.Join(dir, "home"), filepath.Join(dir, "user"), filepath.Join(dir, "cwd"), filepath.Join(dir, "home", "temp"))
-	rt, err := runtime.New(ctx, runtime.NewConfig().WithCacheDir(filepath.Join(os.TempDir(), "tote-conformance-wasm-cache")).
+	rt, err := runtime.New(ctx, runtime.NewConfig().WithCacheDir(wasmbuild.CompileCacheDir()).
 		WithHostEnvironment(api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcGnu}).WithMounts(mounts).WithRewrite(rewrite))
 	if err != nil {
 		b.Fatal(err)

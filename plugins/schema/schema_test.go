@@ -412,7 +412,7 @@ func TestWasmGitTagsMatchNative(t *testing.T) {
 	for _, m := range mounts {
 		os.MkdirAll(m.Real, 0o755)
 	}
-	rt, err := runtime.New(ctx, runtime.NewConfig().WithCacheDir(filepath.Join(os.TempDir(), "tote-conformance-wasm-cache")).
+	rt, err := runtime.New(ctx, runtime.NewConfig().WithCacheDir(wasmbuild.CompileCacheDir()).
 		WithHostEnvironment(conformance.Linux64).WithMounts(mounts))
 	if err != nil {
 		t.Fatal(err)

@@ -32,6 +32,24 @@ func Fixture(name string) string {
 	return filepath.Join(RepoRoot, "testdata", "fixtures", name)
 }
 
+// CompileCacheDir is the wazero compilation cache every test shares
+// ($TOTE_TEST_WAZERO_CACHE, default <user cache>/tote-test-wazero): wazero
+// keys compiled code by the module's content and its own version, and
+// writes entries atomically, so test processes running at once reuse one
+// another's compilations instead of compiling each plugin again (a Go
+// plugin costs about a second). Tests of compilation itself use a
+// directory of their own.
+func CompileCacheDir() string {
+	if d := os.Getenv("TOTE_TEST_WAZERO_CACHE"); d != "" {
+		return d
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "tote-test-wazero")
+}
+
 var (
 	mu    sync.Mutex
 	built = map[string]string{}
