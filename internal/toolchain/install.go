@@ -241,6 +241,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	res.SourceURL, res.Checksum = rec.SourceURL, rec.Checksum
 	ev.Dir, ev.Checksum, ev.DurationMS = final, rec.Checksum, time.Since(started).Milliseconds()
 	m.fire(ctx, api.EventPostInstall, ev, nil) // observe-only: never fails
+	m.syncAfter(ctx, id)
 	return res, nil
 }
 

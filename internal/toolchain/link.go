@@ -246,7 +246,11 @@ func (m *Manager) Uninstall(ctx context.Context, id, ver string) ([]string, erro
 		}
 		m.fire(ctx, api.EventPostUninstall, ev, nil) // observe-only
 	}
-	return targets, m.Link(ctx, id)
+	if err := m.Link(ctx, id); err != nil {
+		return targets, err
+	}
+	m.syncAfter(ctx, id)
+	return targets, nil
 }
 
 func (m *Manager) uninstallOne(ctx context.Context, id, ver string, meta *launch.Meta) error {
