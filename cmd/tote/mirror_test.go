@@ -48,6 +48,7 @@ func TestMirrorScripts(t *testing.T) {
 			"upstream-stop":        cmdUpstreamStop,
 			"upstream-requests":    cmdUpstreamRequests,
 			"upstream-mark":        cmdUpstreamMark,
+			"mirror-fault":         cmdMirrorFault,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "registry" {
@@ -138,6 +139,7 @@ func setupMirrorScript(env *testscript.Env) error {
 	env.Setenv("HOME", env.WorkDir)
 	env.Setenv("DOCKER_CONFIG", filepath.Join(env.WorkDir, ".docker"))
 	env.Setenv("MIRROR_ROOT", root)
+	env.Setenv("UPSTREAM_HOST", strings.TrimPrefix(srv.URL, "http://"))
 	env.Setenv("SCHEMA_PLUGINS", abs)
 	env.Setenv("PLATFORM", hostPlatform())
 	env.Setenv("JQ_ARCH", jqArch)
