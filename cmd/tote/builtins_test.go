@@ -39,6 +39,7 @@ func TestBuiltinScripts(t *testing.T) {
 			"mirror-fault":    cmdMirrorFault,
 			"mirror-requests": cmdMirrorRequests,
 			"trojan-node":     cmdTrojanNode,
+			"interrupt":       cmdInterrupt,
 		},
 	})
 }

@@ -32,6 +32,7 @@ type Config struct {
 	hostEnv     *api.HostEnvironment
 	mounts      vpath.Mounts
 	limits      services.Limits
+	environ     func() []string
 }
 
 // defaultConfig holds every default in one place.
@@ -86,6 +87,13 @@ func (c Config) WithHTTPClient(h *http.Client) Config { c.httpClient = h; return
 // fields keep services.DefaultLimits. The body limit also bounds Extism's
 // own http_request.
 func (c Config) WithLimits(l services.Limits) Config { c.limits = l; return c }
+
+// WithEnviron sets where the environment of the host comes from: what
+// get_env_var reads and what exec_command's child starts from (before the
+// plugin's overlay and the call's env). Default os.Environ. An embedding
+// program (or a test) that must not leak its own environment, or that
+// runs plugins against a prepared PATH, sets it.
+func (c Config) WithEnviron(fn func() []string) Config { c.environ = fn; return c }
 
 // WithRewrite sets the url-rewrites hook, applied to every send_request and
 // download_file URL before the allow-list check, so the allow-list applies

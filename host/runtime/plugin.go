@@ -123,6 +123,7 @@ func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape Pa
 		Stderr:        cfg.stderr,
 		Limits:        cfg.limits,
 		Files:         sandboxFiles{p},
+		Environ:       cfg.environ,
 	})
 	hostEnv := p.svc.Env() // home_dir carries the /userhome mount
 	envJSON, err := json.Marshal(hostEnv)

@@ -126,6 +126,7 @@ func newRequest(ctx context.Context, method string, u *url.URL, headers map[stri
 // do sends req. A refused redirect is reported as the refusal itself;
 // other errors name the method and URL.
 func (s *Services) do(req *http.Request) (*http.Response, error) {
+	s.logger.Debug("http request", "method", req.Method, "url", req.URL.Redacted())
 	resp, err := s.client.Do(req)
 	if err != nil {
 		var d *deniedError

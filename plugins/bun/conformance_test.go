@@ -56,6 +56,10 @@ func TestConformance(t *testing.T) {
 		{Name: "mac-x64-baseline-1.3.2", Env: m64, Config: baseline, Fn: api.FuncDownloadPrebuilt, Input: dl("1.3.2")},
 		{Name: "mac-x64-baseline-1.3.14", Env: m64, Config: baseline, Fn: api.FuncDownloadPrebuilt, Input: dl("1.3.14"), WantErr: "the release publishes no bun-darwin-x64-baseline.zip (it has bun-darwin-x64.zip)"},
 		{Name: "linux-baseline", Env: l64, Config: baseline, Fn: api.FuncDownloadPrebuilt, Input: dl("1.3.2")},
+		// detect-baseline runs grep, which needs exec: the conformance run
+		// also holds both builds to the command timeout and output cap here.
+		{Name: "linux-detect-baseline-without-exec", Env: l64, Config: map[string]any{"detect-baseline": true}, Fn: api.FuncDownloadPrebuilt, Input: dl("1.3.2"),
+			WantErr: `permission-denied: exec_command: plugin "bun" may not run commands`},
 		{Name: "musl-baseline", Env: musl, Config: baseline, Fn: api.FuncDownloadPrebuilt, Input: dl("1.3.14")},
 		{Name: "windows-baseline", Env: w64, Config: baseline, Fn: api.FuncDownloadPrebuilt, Input: dl("1.3.7")},
 		{Name: "custom-dist-url", Env: l64, Config: map[string]any{"dist-url": "https://github.com/oven-sh/bun/releases/download/bun-v{version}/{file}?mirror=1"}, Fn: api.FuncDownloadPrebuilt, Input: dl("1.3.2")},

@@ -6,8 +6,10 @@
 // runtime's host functions, the native build by the same services.Services
 // type under the same policy (url-rewrites to the mirror, the allow-list,
 // the default limits). Beyond the cases, Run checks that both builds stop
-// on the first cancellation while a server is silent, and that both refuse
-// a response body over the same limit with the same message.
+// on the first cancellation while a server is silent, that both refuse
+// a response body over the same limit with the same message, and, for a
+// built-in that runs commands, that both are held to the same command
+// timeout and captured-output cap.
 package conformance
 
 import (
@@ -21,8 +23,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,16 +105,20 @@ func Run(t *testing.T, s Suite) {
 	h := newHarness(t, s, wasm, srv.URL)
 	ctx := context.Background()
 	called := map[string]bool{}
-	var netCase *Case
+	var netCase, execCase *Case
+	var execCmds []string
 	for i, c := range s.Cases {
 		called[c.Fn] = true
 		in, err := json.Marshal(c.Input)
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := len(srv.Requests())
+		before, execBefore := len(srv.Requests()), len(h.execs())
 		nOut, nErr := h.native(c).CallRaw(ctx, c.Fn, in)
 		fetched := len(srv.Requests()) > before
+		if cmds := bareCommands(h.execs()[execBefore:]); len(cmds) > 0 && execCase == nil {
+			execCase, execCmds = &s.Cases[i], cmds
+		}
 		wOut, wErr := h.wasm(c).CallRaw(ctx, c.Fn, in)
 		name := fmt.Sprintf("%s/%s/%s", s.ID, c.Fn, c.Name)
 		switch {
@@ -141,12 +149,27 @@ func Run(t *testing.T, s Suite) {
 	if len(missing) > 0 {
 		t.Errorf("%s: no conformance case calls %s", s.ID, strings.Join(missing, ", "))
 	}
+	if execCase != nil {
+		t.Run("exec-limits", func(t *testing.T) { checkExecLimits(t, s, wasm, srv.URL, *execCase, execCmds) })
+	}
 	if netCase == nil {
 		t.Logf("%s: no case reaches the network; cancellation and limits not checked", s.ID)
 		return
 	}
 	t.Run("cancel", func(t *testing.T) { checkCancel(t, s, wasm, *netCase) })
 	t.Run("body-limit", func(t *testing.T) { checkBodyLimit(t, s, wasm, *netCase) })
+}
+
+// bareCommands returns the distinct commands of calls that are looked up
+// on PATH (no slash), in order.
+func bareCommands(calls []string) []string {
+	var out []string
+	for _, c := range calls {
+		if !strings.Contains(c, "/") && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // harness builds both builds of a suite's plugin against one upstream: the
@@ -162,6 +185,29 @@ type harness struct {
 	limits   services.Limits // zero: the defaults
 	runtimes map[string]*runtime.Runtime
 	plugins  map[string]*runtime.Plugin
+
+	// allowExec grants exec_command and environ is the environment both
+	// builds start from (nil: tote's); the exec limit check sets them.
+	allowExec bool
+	environ   func() []string
+
+	mu    sync.Mutex
+	calls []string // every exec_command command either build asked for
+}
+
+// execHandler records the command of every exec_command call (granted or
+// not) and leaves it to the grant.
+func (h *harness) execHandler(_ context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, bool, error) {
+	h.mu.Lock()
+	h.calls = append(h.calls, in.Command)
+	h.mu.Unlock()
+	return api.ExecCommandOutput{}, false, nil
+}
+
+func (h *harness) execs() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.calls...)
 }
 
 func newHarness(t *testing.T, s Suite, wasm []byte, base string) *harness {
@@ -203,14 +249,15 @@ func (h *harness) wasm(c Case) *runtime.Plugin {
 		rt, err = runtime.New(ctx, runtime.NewConfig().
 			WithCacheDir(wasmbuild.CompileCacheDir()).
 			WithLogger(slog.New(slog.DiscardHandler)).
-			WithHostEnvironment(c.Env).WithMounts(h.mounts).WithRewrite(h.rewrite).WithLimits(h.limits))
+			WithHostEnvironment(c.Env).WithMounts(h.mounts).WithRewrite(h.rewrite).WithLimits(h.limits).WithEnviron(h.environ))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rt.Close(ctx) })
 		h.runtimes[string(envKey)] = rt
 	}
-	p, err := rt.LoadBytes(ctx, h.wasmBin, runtime.LoadOptions{ID: h.s.ID, ToolConfig: c.Config, Config: c.HostConfig, AllowedHosts: allowed})
+	p, err := rt.LoadBytes(ctx, h.wasmBin, runtime.LoadOptions{ID: h.s.ID, ToolConfig: c.Config, Config: c.HostConfig, AllowedHosts: allowed,
+		AllowExec: h.allowExec, ExecHandler: h.execHandler})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,6 +286,9 @@ func (h *harness) native(c Case) *pluginhost.Native {
 		AllowedHosts: allowed,
 		Logger:       slog.New(slog.DiscardHandler),
 		Limits:       h.limits,
+		AllowExec:    h.allowExec,
+		ExecHandler:  h.execHandler,
+		Environ:      h.environ,
 	})
 	return &pluginhost.Native{PluginID: h.s.ID, Table: h.s.Table, Host: svc, Timeout: runtime.NewConfig().CallTimeout()}
 }
@@ -335,4 +385,72 @@ func message(err error) string {
 		return ne.Message
 	}
 	return err.Error()
+}
+
+// checkExecLimits runs c, a case whose call runs the commands cmds, on both
+// builds with exec granted and every command replaced by a script on the
+// PATH both builds start from: one that never ends, under a short command
+// timeout, and one that prints 1 MiB, under a small capture cap. Both
+// builds must come back with the same answer; a failure of the endless
+// command must be the timeout.
+func checkExecLimits(t *testing.T, s Suite, wasm []byte, base string, c Case, cmds []string) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("the replacement commands are /bin/sh scripts")
+	}
+	scripts := map[string]string{
+		"endless": "#!/bin/sh\nPATH=/usr/bin:/bin exec sleep 300\n",
+		"flood":   "#!/bin/sh\nPATH=/usr/bin:/bin\nhead -c 1048576 /dev/zero | tr '\\0' 9\n",
+	}
+	limits := map[string]services.Limits{
+		"endless": {ExecTimeout: 200 * time.Millisecond},
+		"flood":   {MaxCaptureBytes: 64},
+	}
+	in, _ := json.Marshal(c.Input)
+	for _, mode := range []string{"endless", "flood"} {
+		bin := t.TempDir()
+		for _, cmd := range cmds {
+			if err := os.WriteFile(filepath.Join(bin, cmd), []byte(scripts[mode]), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h := newHarness(t, s, wasm, base)
+		h.allowExec, h.limits = true, limits[mode]
+		h.environ = func() []string { return []string{"PATH=" + bin, "HOME=" + t.TempDir()} }
+		outs := map[string]string{}
+		for _, build := range []string{"native", "wasm"} {
+			done := make(chan string, 1)
+			go func() {
+				var out []byte
+				var err error
+				if build == "native" {
+					out, err = h.native(c).CallRaw(context.Background(), c.Fn, in)
+				} else {
+					out, err = h.wasm(c).CallRaw(context.Background(), c.Fn, in)
+				}
+				if err != nil {
+					done <- "error: " + message(err)
+					return
+				}
+				done <- string(out)
+			}()
+			select {
+			case outs[build] = <-done:
+			case <-time.After(stopWait):
+				t.Fatalf("%s build of %s/%s with %s %v did not come back: the command limits do not hold", build, s.ID, c.Fn, mode, cmds)
+			}
+		}
+		if outs["native"] != outs["wasm"] {
+			t.Errorf("%s/%s with %s %v: builds differ:\n native: %.400s\n wasm:   %.400s", s.ID, c.Fn, mode, cmds, outs["native"], outs["wasm"])
+		}
+		if n := len(bareCommands(h.execs())); n == 0 {
+			t.Errorf("%s/%s with %s: no command was run", s.ID, c.Fn, mode)
+		}
+		if mode == "endless" && strings.HasPrefix(outs["native"], "error: ") && !strings.Contains(outs["native"], "deadline exceeded") {
+			t.Errorf("%s/%s with an endless %v: the error is not the command timeout: %.400s", s.ID, c.Fn, cmds, outs["native"])
+		}
+		if mode == "flood" && strings.Contains(outs["native"], strings.Repeat("9", 65)) {
+			t.Errorf("%s/%s with 1 MiB of output from %v: more than the 64-byte capture cap reached the plugin: %.400s", s.ID, c.Fn, cmds, outs["native"])
+		}
+		t.Logf("%s/%s with %s %v: %.300s", s.ID, c.Fn, mode, cmds, outs["native"])
+	}
 }

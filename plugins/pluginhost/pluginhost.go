@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/tote-dev/tote/api"
@@ -173,7 +174,14 @@ func (n *Native) CallRaw(ctx context.Context, fn string, in []byte) ([]byte, err
 		ctx, cancel = context.WithTimeout(ctx, n.Timeout)
 		defer cancel()
 	}
-	out, err := f(ctx, n.Host, in)
+	h, trap := watch(n.Host)
+	out, err := f(ctx, h, in)
+	if failed := trap.err(); failed != nil {
+		// In a WASM build the failed host function aborted the call: the
+		// core's own handling of the error (wrapped into another message,
+		// or swallowed) never ran.
+		return nil, &CallError{PluginID: n.PluginID, Function: fn, Message: failed.Error(), Err: failed}
+	}
 	if err != nil {
 		msg := err.Error()
 		var hf hostFailure
@@ -183,6 +191,86 @@ func (n *Native) CallRaw(ctx context.Context, fn string, in []byte) ([]byte, err
 		return nil, &CallError{PluginID: n.PluginID, Function: fn, Message: msg, Err: err}
 	}
 	return out, nil
+}
+
+// trapHost is the Host one native call sees: it remembers the first failed
+// host service (a hostFailure), which in a WASM build traps and ends the
+// call whatever the guest would have done with it.
+type trapHost struct {
+	Host
+	mu     sync.Mutex
+	failed error
+}
+
+func (t *trapHost) note(err error) {
+	var hf hostFailure
+	if err == nil || !errors.As(err, &hf) {
+		return
+	}
+	t.mu.Lock()
+	if t.failed == nil {
+		t.failed = hf
+	}
+	t.mu.Unlock()
+}
+
+func (t *trapHost) err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.failed
+}
+
+// Fetch forwards to the host and notes a failure.
+func (t *trapHost) Fetch(ctx context.Context, url string) ([]byte, error) {
+	b, err := t.Host.Fetch(ctx, url)
+	t.note(err)
+	return b, err
+}
+
+// Exec forwards to the host and notes a failure.
+func (t *trapHost) Exec(ctx context.Context, in api.ExecCommandInput) (api.ExecCommandOutput, error) {
+	out, err := t.Host.Exec(ctx, in)
+	t.note(err)
+	return out, err
+}
+
+// trapWriter is FileWriter of a watched host.
+type trapWriter struct {
+	t  *trapHost
+	fw FileWriter
+}
+
+func (w trapWriter) WriteFile(ctx context.Context, path string, data []byte) error {
+	err := w.fw.WriteFile(ctx, path, data)
+	w.t.note(err)
+	return err
+}
+
+// watch wraps h for one call, keeping the optional interfaces
+// (Configurer, FileWriter) h implements, and only those.
+func watch(h Host) (Host, *trapHost) {
+	t := &trapHost{Host: h}
+	cfg, isCfg := h.(Configurer)
+	fw, isFW := h.(FileWriter)
+	switch {
+	case isCfg && isFW:
+		return struct {
+			*trapHost
+			Configurer
+			FileWriter
+		}{t, cfg, trapWriter{t, fw}}, t
+	case isCfg:
+		return struct {
+			*trapHost
+			Configurer
+		}{t, cfg}, t
+	case isFW:
+		return struct {
+			*trapHost
+			FileWriter
+		}{t, trapWriter{t, fw}}, t
+	}
+	return t, t
 }
 
 // Call marshals in, runs fn and decodes the output into out (when non-nil),
