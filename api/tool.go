@@ -121,6 +121,11 @@ type RegisterToolInput struct {
 	ID string `json:"id"`
 }
 
+// ProtoCompatVersion is the proto release whose tool-plugin contract tote
+// speaks. A plugin whose minimum_proto_version is newer is refused when it
+// is loaded, with an error naming the plugin, as proto refuses it.
+const ProtoCompatVersion = "0.60.0"
+
 // RegisterToolOutput is the output of register_tool.
 type RegisterToolOutput struct {
 	// Name is the human-readable tool name (wire: "name").
@@ -132,7 +137,9 @@ type RegisterToolOutput struct {
 	// DefaultVersion is used when nothing pins a version (wire: "default_version").
 	DefaultVersion string `json:"default_version,omitempty"`
 	// MinimumProtoVersion is the oldest host that supports the plugin
-	// (wire: "minimum_proto_version").
+	// (wire: "minimum_proto_version"): tote refuses a plugin that needs a
+	// newer proto than ProtoCompatVersion. As in proto, a version without
+	// a prerelease also admits that version's prereleases.
 	MinimumProtoVersion string `json:"minimum_proto_version,omitempty"`
 	// Requires lists tool ids that must be installed first (wire: "requires").
 	Requires []string `json:"requires,omitempty"`

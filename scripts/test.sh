@@ -46,6 +46,11 @@ for m in "${modules[@]}"; do
 	echo "== go test ($m)"
 	(cd "$m" && go test -count=1 -timeout "${TEST_TIMEOUT:-20m}" "$@" ./...) 2>&1 | tee -a "$log" || status=1
 done
+# The in-process concurrency tests once more under the race detector
+# (parallel installs from a lockfile, concurrent tool loads): only the
+# tests named for it, so the instrumented build stays one package.
+echo "== go test -race (internal/toolchain: TestRace*, TestManagerConcurrent*)"
+go test -race -count=1 -run '^(TestRace|TestManagerConcurrent)' ./internal/toolchain 2>&1 | tee -a "$log" || status=1
 # go test above replays every fuzz target's seed corpus (testdata/fuzz).
 # Fuzzing proper runs for FUZZTIME seconds per target when asked
 # (FUZZTIME=30 bash scripts/test.sh); by default it is skipped.

@@ -17,6 +17,7 @@ import (
 	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/extension"
 	"github.com/tote-dev/tote/internal/store"
+	"github.com/tote-dev/tote/internal/toolchain"
 )
 
 // reservedCommands are the names extension commands may not take besides
@@ -62,7 +63,7 @@ func (f *Factory) extensionHost(cfg *config.Config) *extension.Host {
 		Config:  cfg,
 		Runtime: runtime.NewConfig().WithOutput(f.IO.Out, f.IO.ErrOut).WithHTTPClient(httpClient(cfg)).WithRewrite(cfg.Settings().RewriteURL),
 		Logger:  logger, Warnings: f.IO.ErrOut, ToteVersion: f.Version,
-		NativeFingerprint: nativeFingerprint(f.Version),
+		NativeFingerprint: nativeFingerprint(f.Version, st.CacheDir()),
 		Reserved:          f.reserved,
 		ListTools:         func() (map[string][]string, error) { return installedTools(st) },
 	})
@@ -76,8 +77,14 @@ func (f *Factory) extensionHost(cfg *config.Config) *extension.Host {
 }
 
 // nativeFingerprint identifies this build of tote, so that cached
-// registrations of native extensions are refreshed after an upgrade.
-func nativeFingerprint(version string) string {
+// metadata of the native extensions compiled into it is reused only by the
+// same code: the sha256 of the executable (the same content key as the
+// built-in tools'), or, when it cannot be read, its size and modification
+// time.
+func nativeFingerprint(version, cacheDir string) string {
+	if d, err := toolchain.SelfDigest(cacheDir); err == nil {
+		return "tote sha256:" + d
+	}
 	fp := "tote " + version
 	if exe, err := os.Executable(); err == nil {
 		if fi, err := os.Stat(exe); err == nil {

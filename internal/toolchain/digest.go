@@ -36,6 +36,14 @@ func (m *Manager) builtinDigest() string {
 	return m.digest
 }
 
+// SelfDigest returns the hex sha256 of tote's running executable, cached
+// in cacheDir/self.json (keyed by path, size and modification time). It
+// keys what is cached about code compiled into tote — built-in tools and
+// native extensions — on content, with no version to bump by hand.
+func SelfDigest(cacheDir string) (string, error) {
+	return executableDigest(os.Executable, cacheDir)
+}
+
 // selfDigest is the cache record of executableDigest.
 type selfDigest struct {
 	Path    string `json:"path"`

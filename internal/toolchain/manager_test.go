@@ -63,3 +63,34 @@ func TestManagerToolRetriesAfterFailure(t *testing.T) {
 		t.Fatalf("second load: %v", err)
 	}
 }
+
+// TestRaceParallelInstallLockfile installs several tools at once from a
+// lockfile, whose entries skip resolve_version: the path on which parallel
+// installs once read and wrote Manager.tools unguarded ("concurrent map
+// writes"). scripts/test.sh runs the tests named TestRace* under -race.
+func TestRaceParallelInstallLockfile(t *testing.T) {
+	t.Parallel()
+	tools := map[string][]string{}
+	pins := ""
+	for _, id := range []string{"r1", "r2", "r3", "r4", "r5", "r6"} {
+		tools[id] = []string{"1.0.0", "1.1.0"}
+		pins += id + " = \"1\"\n"
+	}
+	e := newEnv(t, tools)
+	e.writeProject(pins)
+	mustInstall(t, e.manager(), InstallRequest{UpdateLock: true, Workers: 4})
+	// A new process (a fresh Manager) with every entry locked: the tools
+	// load in parallel, straight from the lockfile, and reinstall.
+	out := mustInstall(t, e.manager(), InstallRequest{Workers: 6, Options: InstallOptions{Force: true, Quiet: true}})
+	if len(out) != len(tools) {
+		t.Fatalf("%d outcomes, want %d", len(out), len(tools))
+	}
+	for id := range tools {
+		if n := e.callCount(id, "register_tool"); n != 2 {
+			t.Errorf("%s: register_tool ran %d times, want once per manager", id, n)
+		}
+		if n := e.callCount(id, "download_prebuilt"); n != 2 {
+			t.Errorf("%s: downloaded %d times, want 2 (install, forced reinstall)", id, n)
+		}
+	}
+}

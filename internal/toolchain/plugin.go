@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/api/version"
 	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
@@ -263,6 +264,10 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 		p.Close(ctx)
 		return nil, err
 	}
+	if err := checkMinimumProto(id, src.label, t.Info.MinimumProtoVersion); err != nil {
+		p.Close(ctx)
+		return nil, err
+	}
 	t.Info.Type = t.Info.Type.Normalize()
 	// What the plugin says about itself is printed: keep it printable.
 	t.Info.Name = plaintext.Line(t.Info.Name, 0)
@@ -406,4 +411,30 @@ func (p *loggedPlugin) Call(ctx context.Context, fn string, in, out any) error {
 		p.log.Debug("plugin call", "plugin", p.ID(), "function", fn, "duration", d)
 	}
 	return err
+}
+
+// checkMinimumProto refuses a plugin whose minimum_proto_version is newer
+// than the proto contract tote speaks (api.ProtoCompatVersion), with
+// proto's semantics: a minimum without a prerelease admits its own
+// prereleases ("0.61.0" is compared as "0.61.0-alpha.0"); an empty
+// minimum admits every host. A minimum that is not a version is refused
+// too: proto fails to read such a register_tool output.
+func checkMinimumProto(id, source, minimum string) error {
+	minimum = strings.TrimSpace(minimum)
+	if minimum == "" {
+		return nil
+	}
+	v, err := version.Parse(minimum)
+	if err != nil {
+		return badValue(id, api.FuncRegisterTool, "minimum_proto_version", minimum, fmt.Errorf("is not a version: %w", err))
+	}
+	if v.Pre == "" {
+		v.Pre = "alpha.0"
+	}
+	host, _ := version.Parse(api.ProtoCompatVersion)
+	if host.Compare(v) < 0 {
+		return fmt.Errorf("plugin %q (%s) requires proto %s or newer (minimum_proto_version), but tote speaks the plugin contract of proto %s: upgrade tote, or pin an older release of the plugin",
+			id, source, plaintext.Line(minimum, 64), api.ProtoCompatVersion)
+	}
+	return nil
 }
