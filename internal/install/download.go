@@ -100,6 +100,22 @@ type Request struct {
 	MaxSize int64
 	// MaxSizeSetting names the setting of MaxSize in its error.
 	MaxSizeSetting string
+	// Tee, when set, is given the file's bytes in order, each once, while
+	// they arrive (a resumed part file's kept bytes first, read back from
+	// it), so that a consumer such as [StreamUnpack] works alongside the
+	// download. When the download has to start over after Tee was given
+	// bytes, Tee is closed with [ErrRestarted] and given no more. A failing
+	// Write stops the teeing, not the download. Get closes Tee when it
+	// returns: with nil once the file is complete and matched Want, else
+	// with the error.
+	Tee Tee
+}
+
+// Tee receives a download's bytes; see [Request.Tee].
+type Tee interface {
+	io.Writer
+	// Close ends the bytes: cause is nil when the file was complete.
+	Close(cause error)
 }
 
 // DownloadResult describes a completed download.
@@ -192,6 +208,8 @@ type download struct {
 	h512     hash.Hash // nil unless a sha512 checksum is wanted
 	resumed  int64
 	progress *progress
+	tee      Tee   // nil once the teeing stopped
+	teed     int64 // bytes given to tee
 }
 
 // Download fetches url into dest; see [Downloader.Get].
@@ -220,7 +238,7 @@ func (d *Downloader) Download(ctx context.Context, rawURL string, headers map[st
 // error (wrapped, so errors.Is(err, syscall.ECONNREFUSED) works, and in a
 // *httpx.NetworkError whose hint names mirrors and TOTE_OFFLINE), a limit,
 // a short body, a checksum mismatch, or the local write that failed.
-func (d *Downloader) Get(ctx context.Context, r Request) (DownloadResult, error) {
+func (d *Downloader) Get(ctx context.Context, r Request) (_ DownloadResult, err error) {
 	rawURL, dest := r.URL, r.Dest
 	fail := func(err error) (DownloadResult, error) {
 		var mm *ChecksumMismatchError
@@ -250,6 +268,10 @@ func (d *Downloader) Get(ctx context.Context, r Request) (DownloadResult, error)
 	}
 	if r.Want.Algo == AlgoSHA512 {
 		dl.h512 = sha512.New()
+	}
+	dl.tee = r.Tee
+	if r.Tee != nil {
+		defer func() { r.Tee.Close(err) }()
 	}
 	if err := dl.open(); err != nil {
 		return fail(err)
@@ -391,6 +413,9 @@ func (dl *download) run(ctx context.Context, dest string) (DownloadResult, error
 		case <-t.C:
 		}
 	}
+	if err := dl.catchUpTee(); err != nil {
+		return DownloadResult{}, err
+	}
 	res := DownloadResult{URL: dl.url, Path: dest, Size: dl.have, SHA256: hex.EncodeToString(dl.h256.Sum(nil)), Resumed: dl.resumed}
 	if dl.h512 != nil {
 		res.SHA512 = hex.EncodeToString(dl.h512.Sum(nil))
@@ -430,8 +455,39 @@ func (d *Downloader) backoff(attempt int, after time.Duration) time.Duration {
 	return w
 }
 
+// catchUpTee gives the tee the part file's bytes it has not had (those
+// kept from an earlier attempt or process).
+func (dl *download) catchUpTee() error {
+	for dl.tee != nil && dl.teed < dl.have {
+		buf := make([]byte, min(dl.have-dl.teed, 128<<10))
+		n, err := dl.f.ReadAt(buf, dl.teed)
+		if n == 0 && err != nil {
+			return fmt.Errorf("re-read %s: %w", dl.part, err)
+		}
+		dl.teeWrite(buf[:n])
+	}
+	return nil
+}
+
+// teeWrite gives p, the bytes at offset dl.teed, to the tee.
+func (dl *download) teeWrite(p []byte) {
+	if dl.tee == nil {
+		return
+	}
+	if _, err := dl.tee.Write(p); err != nil {
+		dl.tee = nil // the consumer failed, and knows why
+		return
+	}
+	dl.teed += int64(len(p))
+}
+
 // restart empties the part file and the hashes.
 func (dl *download) restart() error {
+	if dl.tee != nil && dl.teed > 0 {
+		dl.tee.Close(ErrRestarted)
+		dl.tee = nil
+	}
+	dl.teed = 0
 	dl.have, dl.resumed = 0, 0
 	dl.resetHashes()
 	if err := dl.f.Truncate(0); err != nil {
@@ -577,6 +633,9 @@ func (dl *download) attempt(ctx context.Context) error {
 	}
 
 	dl.progress.start(expected, dl.have)
+	if err := dl.catchUpTee(); err != nil {
+		return err
+	}
 	hw := dl.hashWriter()
 	buf := make([]byte, 128<<10)
 	for {
@@ -586,6 +645,7 @@ func (dl *download) attempt(ctx context.Context) error {
 				return fmt.Errorf("write %s: %w", dl.part, bareErr(err))
 			}
 			hw.Write(buf[:n])
+			dl.teeWrite(buf[:n])
 			dl.have += int64(n)
 			dl.progress.add(n)
 			if expected >= 0 && dl.have > expected {

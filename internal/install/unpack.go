@@ -203,32 +203,25 @@ func Unpack(ctx context.Context, archive, destDir string, opts UnpackOptions) er
 	if format == "" {
 		format = formatFromMagic(head)
 	}
+	r := &ctxReader{ctx: ctx, r: br}
+	if strings.HasPrefix(format, formatTar) {
+		return unpackTar(ctx, r, format, display, dest, opts)
+	}
 	x := newExtractor(ctx, display, dest, opts.Prefix)
 	x.maxSize, x.maxEntries = limitOr(opts.MaxSize, DefaultMaxUnpackSize), limitOr(opts.MaxEntries, DefaultMaxUnpackEntries)
-	r := &ctxReader{ctx: ctx, r: br}
 
 	switch format {
 	case formatZip:
 		err = x.unzip(f, fi.Size())
-	case formatTar:
-		err = x.untar(r)
 	case formatRaw:
 		err = x.single(r, name, fi.ModTime())
 	default:
-		compression, isTarFmt := strings.CutPrefix(format, "tar.")
-		if !isTarFmt {
-			compression = format
-		}
-		dr, mtime, closeFn, derr := decompressor(compression, r)
+		dr, mtime, closeFn, derr := decompressor(format, r)
 		if derr != nil {
 			return fail(derr)
 		}
 		defer closeFn()
 		dr = &ctxReader{ctx: ctx, r: dr}
-		if isTarFmt {
-			err = x.untar(dr)
-			break
-		}
 		// A single compressed file, unless its content is a tar.
 		bdr := bufio.NewReaderSize(dr, 64<<10)
 		inner, _ := bdr.Peek(512)
@@ -248,6 +241,33 @@ func Unpack(ctx context.Context, archive, destDir string, opts UnpackOptions) er
 		return fail(err)
 	}
 	return nil
+}
+
+// unpackTar extracts a tar stream of format (formatTar or "tar.<compression>")
+// into dest, an absolute directory that exists.
+func unpackTar(ctx context.Context, r io.Reader, format, display, dest string, opts UnpackOptions) error {
+	x := newExtractor(ctx, display, dest, opts.Prefix)
+	x.maxSize, x.maxEntries = limitOr(opts.MaxSize, DefaultMaxUnpackSize), limitOr(opts.MaxEntries, DefaultMaxUnpackEntries)
+	var err error
+	if format == formatTar {
+		err = x.untar(r)
+	} else {
+		dr, _, closeFn, derr := decompressor(strings.TrimPrefix(format, "tar."), r)
+		if derr != nil {
+			return fmt.Errorf("archive %s: %w", display, derr)
+		}
+		defer closeFn()
+		err = x.untar(&ctxReader{ctx: ctx, r: dr})
+	}
+	if err == nil {
+		err = x.finish()
+	}
+	var ue *UnsafeEntryError
+	var le *LimitError
+	if err == nil || errors.As(err, &ue) || errors.As(err, &le) {
+		return err
+	}
+	return fmt.Errorf("archive %s: %w", display, err)
 }
 
 // limitOr returns v, or def when v is 0; a negative v means no limit.

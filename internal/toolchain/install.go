@@ -189,7 +189,7 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 			return nil, err
 		}
 	} else if !done {
-		if res.From, err = m.downloadAndUnpack(ctx, t, ver, staging, &rec, opts); err != nil {
+		if res.From, err = m.downloadAndUnpack(ctx, t, ver, staging, managed == "", &rec, opts); err != nil {
 			return nil, err
 		}
 	} else if err := checkExpected(opts.ExpectChecksum, rec, ""); err != nil {
@@ -280,7 +280,11 @@ func (m *Manager) isInstalled(id, ver string) bool {
 // unpacked. A checksum the version file pins (opts.PinnedChecksum) is
 // checked as well. It returns where the archive came from ("" for
 // upstream).
-func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, rec *store.InstalledVersion, opts InstallOptions) (from string, err error) {
+//
+// An upstream tar archive is unpacked while it downloads when staging is
+// private (private: a staging directory, not a directory the tool
+// manages) and the host unpacks: see acquireOptions.stream.
+func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, private bool, rec *store.InstalledVersion, opts InstallOptions) (from string, err error) {
 	id := t.ID
 	dir := m.downloadDir(id, ver)
 	defer func() {
@@ -291,9 +295,12 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	}()
 	task := &install.Task{}
 	defer func() { task.Done(err == nil) }()
+	limits := m.Config.Settings().Unpack
+	unpackOpts := install.UnpackOptions{MaxSize: limits.MaxSize, MaxEntries: limits.MaxEntries}
 	a, err := m.acquire(ctx, t, ver, acquireOptions{
 		installDir: staging, dir: dir, expect: opts.ExpectChecksum, lockSource: opts.lockSource, lockPath: opts.lockPath,
 		pinned: opts.PinnedChecksum, pinnedBy: opts.PinnedBy, progress: !opts.Quiet, noCache: opts.Force, task: task,
+		stream: private && !t.Plugin.HasFunction(api.FuncUnpackArchive), unpack: unpackOpts,
 	})
 	if err != nil {
 		return "", err
@@ -305,15 +312,16 @@ func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging s
 	rec.SourceURL = a.source
 	rec.Checksum = "sha256:" + a.sha256
 	base := path.Base(a.name)
-	limits := m.Config.Settings().Unpack
 	task.Phase("unpacking")
-	if t.Plugin.HasFunction(api.FuncUnpackArchive) {
+	if a.unpacked {
+		m.Logger.Debug("unpacked while downloading", "tool", id, "version", ver)
+	} else if t.Plugin.HasFunction(api.FuncUnpackArchive) {
 		in := api.UnpackArchiveInput{Context: m.context(id, ver), InputFile: m.virtual(a.file), OutputDir: m.virtual(staging)}
 		if err := t.Plugin.Call(runtime.WithWritable(ctx, staging), api.FuncUnpackArchive, in, nil); err != nil {
 			return "", err
 		}
 	} else if err := install.Unpack(ctx, a.file, staging, install.UnpackOptions{
-		Prefix: a.prefix, Name: base, MaxSize: limits.MaxSize, MaxEntries: limits.MaxEntries,
+		Prefix: a.prefix, Name: base, MaxSize: unpackOpts.MaxSize, MaxEntries: unpackOpts.MaxEntries,
 	}); err != nil {
 		return "", fmt.Errorf("install %s %s: %w", id, ver, err)
 	}

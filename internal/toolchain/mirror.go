@@ -60,6 +60,9 @@ type archive struct {
 	dl *api.DownloadPrebuiltOutput
 	// from is "" for upstream, else "download cache" or a mirror reference.
 	from string
+	// unpacked says the archive was unpacked into the install directory
+	// while it downloaded (acquireOptions.stream), and verified since.
+	unpacked bool
 }
 
 // acquireOptions say what acquire must check and where it works.
@@ -80,6 +83,12 @@ type acquireOptions struct {
 	noCache bool
 	// task shows the install's progress on the download's bar (nil: none).
 	task *install.Task
+	// stream unpacks an upstream tar archive into installDir while it
+	// downloads (see install.StreamUnpack); installDir must be a private
+	// staging directory, committed only once the archive is verified.
+	stream bool
+	// unpack are the options of that unpack (Name is set by acquire).
+	unpack install.UnpackOptions
 }
 
 // acquire gets the verified archive of tool t at ver for the Manager's
@@ -245,10 +254,29 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 	limits := m.Config.Settings().Unpack
 	d := m.downloader(o.progress)
 	d.Label, d.Task = id+" "+ver, o.task
-	result, err := d.Get(ctx, install.Request{
+	req := install.Request{
 		URL: dlURL, Headers: dl.HTTPHeaders, Dest: file, Want: want,
 		MaxSize: unpackLimit(limits.MaxSize, install.DefaultMaxUnpackSize), MaxSizeSetting: "settings.unpack.max-size",
-	})
+	}
+	// One pass over the bytes: the download writes the file, hashes it
+	// and feeds the unpacker, which fills the staging directory alongside.
+	// Nothing there is used before the checks below pass (a failed
+	// install removes the staging directory).
+	var stream *install.StreamUnpack
+	if o.stream && install.StreamFormat(name) && isEmptyDir(o.installDir) {
+		uo := o.unpack
+		uo.Prefix, uo.Name = dl.ArchivePrefix, base
+		if stream, err = install.StartStreamUnpack(ctx, o.installDir, uo); err != nil {
+			stream = nil
+		} else {
+			req.Tee = stream
+		}
+	}
+	result, err := d.Get(ctx, req)
+	var streamErr error
+	if stream != nil {
+		streamErr = stream.Wait()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
@@ -257,10 +285,44 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 		os.Remove(file)
 		return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
 	}
+	if stream != nil {
+		if streamErr == nil {
+			a.unpacked = true
+		} else {
+			// The verified file is unpacked again from disk, which
+			// gives the definitive error if the archive is bad.
+			m.Logger.Debug("unpacking from the file: the streamed unpack stopped", "tool", id, "version", ver, "err", streamErr)
+			if err := emptyDir(o.installDir); err != nil {
+				return nil, fmt.Errorf("install %s %s: %w", id, ver, err)
+			}
+		}
+	}
 	a.sha256, a.size = result.SHA256, result.Size
 	m.cacheArchive(a, id, ver, plat)
 	m.pushThrough(ctx, a, id, ver, plat)
 	return a, nil
+}
+
+// isEmptyDir reports whether dir holds nothing (download_prebuilt may
+// write its install directory: what it wrote is not unpacked over while
+// the bytes arrive).
+func isEmptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) == 0
+}
+
+// emptyDir removes what dir holds, keeping dir.
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mirrorOnlyErr says that mirror-only forbids upstream and no mirror had
