@@ -278,13 +278,19 @@ func (c *Cache) Trim() {
 			gone[b.name] = true
 		}
 	}
-	// Drop the index entries of removed archives.
+	// Drop the index entries of removed archives, and the version and
+	// tool directories they leave empty (os.Remove keeps a directory that
+	// is not).
 	filepath.WalkDir(filepath.Join(c.Dir, "index"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}
 		if e, err := readEntry(p); err == nil && gone[e.SHA256] {
-			os.Remove(p)
+			if os.Remove(p) == nil {
+				if os.Remove(filepath.Dir(p)) == nil {
+					os.Remove(filepath.Dir(filepath.Dir(p)))
+				}
+			}
 		}
 		return nil
 	})

@@ -50,6 +50,9 @@ func TestPutGetListTrim(t *testing.T) {
 	if _, ok := c.Get("go", "1.0.0", "linux-x64-gnu"); ok {
 		t.Error("the least recently used archive was kept past the cap")
 	}
+	if _, err := os.Stat(filepath.Join(c.Dir, "index", "go", "1.0.0")); !os.IsNotExist(err) {
+		t.Errorf("the trimmed version's index directory is left: %v", err)
+	}
 	list, err := c.List()
 	if err != nil || len(list) != 2 || list[0].Version != "2.0.0" || list[1].Version != "3.0.0" {
 		t.Fatalf("list: %v %v", list, err)
