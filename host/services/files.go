@@ -11,6 +11,7 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/vpath"
+	"github.com/tote-dev/tote/internal/store"
 )
 
 // Files is how the services touch a plugin's files: download_file creates
@@ -54,19 +55,13 @@ func (f hostFiles) CreateFile(path string, write func(io.Writer) (int64, error))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
+	var n int64
+	err := store.WriteAtomic(path, 0o644, func(w io.Writer) error {
+		var err error
+		n, err = write(w)
+		return err
+	})
 	if err != nil {
-		return 0, err
-	}
-	n, err := write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		return 0, err
 	}
 	return n, nil

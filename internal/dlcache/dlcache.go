@@ -29,8 +29,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/tote-dev/tote/internal/ocimirror"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -239,11 +237,11 @@ func (c *Cache) Trim() {
 	if c == nil || c.Max <= 0 {
 		return
 	}
-	fl := flock.New(filepath.Join(c.Dir, ".trim.lock"))
-	if ok, err := fl.TryLock(); err != nil || !ok {
-		return
+	unlock, ok, err := store.TryLockFile(filepath.Join(c.Dir, ".trim.lock"))
+	if err != nil || !ok {
+		return // another process trims, or the cache directory is gone
 	}
-	defer func() { fl.Unlock(); fl.Close() }()
+	defer unlock()
 	dir := filepath.Join(c.Dir, "blobs", "sha256")
 	ents, err := os.ReadDir(dir)
 	if err != nil {

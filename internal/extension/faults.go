@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/tote-dev/tote/internal/extension/extcache"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -92,19 +90,11 @@ func updateFaults(ctx context.Context, home, id string, fn func(*FaultRecord) bo
 	if err := os.MkdirAll(st.LocksDir(), 0o755); err != nil {
 		return FaultRecord{}, err
 	}
-	fl := flock.New(filepath.Join(st.LocksDir(), "extension-"+id+".faults.lock"))
-	ok, err := fl.TryLockContext(ctx, 10*time.Millisecond)
-	if err != nil || !ok {
-		_ = fl.Close()
-		if err == nil {
-			err = ctx.Err()
-		}
+	unlock, err := store.LockFile(ctx, filepath.Join(st.LocksDir(), "extension-"+id+".faults.lock"))
+	if err != nil {
 		return FaultRecord{}, fmt.Errorf("lock the fault record of %s: %w", id, err)
 	}
-	defer func() {
-		_ = fl.Unlock()
-		_ = fl.Close()
-	}()
+	defer unlock()
 	r, _ := ReadFaults(home, id)
 	if !fn(&r) {
 		return r, nil

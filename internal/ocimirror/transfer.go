@@ -16,6 +16,7 @@ import (
 	"oras.land/oras-go/v2/content/oci"
 
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/store"
 )
 
 // Import copies every artifact of an OCI image layout (a directory or a
@@ -121,56 +122,38 @@ func WriteTar(dir, dest string) error {
 		return err
 	}
 	sort.Strings(files)
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	tw := tar.NewWriter(tmp)
-	for _, p := range files {
-		rel, _ := filepath.Rel(dir, p)
-		fi, err := os.Lstat(p)
-		if err != nil {
-			tmp.Close()
-			return err
-		}
-		h := &tar.Header{Name: filepath.ToSlash(rel), ModTime: time.Unix(0, 0).UTC(), Format: tar.FormatPAX}
-		switch {
-		case fi.IsDir():
-			h.Typeflag, h.Mode, h.Name = tar.TypeDir, 0o755, h.Name+"/"
-		case fi.Mode().IsRegular():
-			h.Typeflag, h.Mode, h.Size = tar.TypeReg, 0o644, fi.Size()
-		default:
-			continue
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			tmp.Close()
-			return err
-		}
-		if h.Typeflag == tar.TypeReg {
-			f, err := os.Open(p)
+	return store.WriteAtomic(dest, 0o644, func(w io.Writer) error {
+		tw := tar.NewWriter(w)
+		for _, p := range files {
+			rel, _ := filepath.Rel(dir, p)
+			fi, err := os.Lstat(p)
 			if err != nil {
-				tmp.Close()
 				return err
 			}
-			_, err = io.Copy(tw, f)
-			f.Close()
-			if err != nil {
-				tmp.Close()
+			h := &tar.Header{Name: filepath.ToSlash(rel), ModTime: time.Unix(0, 0).UTC(), Format: tar.FormatPAX}
+			switch {
+			case fi.IsDir():
+				h.Typeflag, h.Mode, h.Name = tar.TypeDir, 0o755, h.Name+"/"
+			case fi.Mode().IsRegular():
+				h.Typeflag, h.Mode, h.Size = tar.TypeReg, 0o644, fi.Size()
+			default:
+				continue
+			}
+			if err := tw.WriteHeader(h); err != nil {
 				return err
 			}
+			if h.Typeflag == tar.TypeReg {
+				f, err := os.Open(p)
+				if err != nil {
+					return err
+				}
+				_, err = io.Copy(tw, f)
+				f.Close()
+				if err != nil {
+					return err
+				}
+			}
 		}
-	}
-	if err := tw.Close(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dest)
+		return tw.Close()
+	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,13 +15,31 @@ import (
 // directory, fsyncs it, sets perm and renames it over path, then fsyncs the
 // directory where the platform allows. On any failure the old file is left
 // intact and the temp file is removed.
+//
+// It is tote's one atomic file write: every file tote replaces goes through
+// it or through [WriteAtomic] (a tool version's directory goes through
+// [Commit] instead).
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 	return writeFileAtomic(path, data, perm, os.CreateTemp)
 }
 
+// WriteAtomic is [WriteFileAtomic] for content that is streamed: write
+// receives the temp file and the file is renamed over path only when write
+// returns nil (a download, a tar being built).
+func WriteAtomic(path string, perm fs.FileMode, write func(w io.Writer) error) error {
+	return writeAtomic(path, perm, write, os.CreateTemp)
+}
+
 // writeFileAtomic is WriteFileAtomic with the temp-file creation injected,
 // so that tests can make the write fail part way.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode, createTemp func(dir, pattern string) (*os.File, error)) (err error) {
+func writeFileAtomic(path string, data []byte, perm fs.FileMode, createTemp func(dir, pattern string) (*os.File, error)) error {
+	return writeAtomic(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}, createTemp)
+}
+
+func writeAtomic(path string, perm fs.FileMode, write func(w io.Writer) error, createTemp func(dir, pattern string) (*os.File, error)) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -36,7 +55,7 @@ func writeFileAtomic(path string, data []byte, perm fs.FileMode, createTemp func
 			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
+	if err = write(f); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = f.Chmod(perm); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -423,5 +424,37 @@ func assertContent(t *testing.T, p, want string) {
 	b, err := os.ReadFile(p)
 	if err != nil || string(b) != want {
 		t.Fatalf("%s = %q (%v), want %q", p, b, err, want)
+	}
+}
+
+// TestWriteAtomicStreamFailure: a streamed write that fails midway (a
+// download cut off) leaves the old file and no temp file; one that
+// succeeds replaces it.
+func TestWriteAtomicStreamFailure(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "archive.tar")
+	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cut := errors.New("connection reset")
+	err := WriteAtomic(p, 0o644, func(w io.Writer) error {
+		if _, err := w.Write([]byte("half of the new")); err != nil {
+			return err
+		}
+		return cut
+	})
+	if !errors.Is(err, cut) || !strings.Contains(err.Error(), p) {
+		t.Fatalf("error = %v; want the cause, naming %s", err, p)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Fatalf("old file changed to %q", b)
+	}
+	assertOnly(t, dir, "archive.tar")
+	if err := WriteAtomic(p, 0o644, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Fatalf("content %q", b)
 	}
 }

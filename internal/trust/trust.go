@@ -33,8 +33,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/tote-dev/tote/internal/readlimit"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -172,19 +170,11 @@ func locked(ctx context.Context, home string, fn func() error) error {
 	if err := os.MkdirAll(locks, 0o755); err != nil {
 		return fmt.Errorf("lock trust records: %w", err)
 	}
-	fl := flock.New(filepath.Join(locks, "trust.lock"))
-	ok, err := fl.TryLockContext(ctx, 20*time.Millisecond)
-	if err != nil || !ok {
-		_ = fl.Close()
-		if err == nil {
-			err = ctx.Err()
-		}
+	unlock, err := store.LockFile(ctx, filepath.Join(locks, "trust.lock"))
+	if err != nil {
 		return fmt.Errorf("lock trust records: %w", err)
 	}
-	defer func() {
-		_ = fl.Unlock()
-		_ = fl.Close()
-	}()
+	defer unlock()
 	return fn()
 }
 
