@@ -235,7 +235,7 @@ func runDoctor(ctx context.Context, f *Factory, offline bool) error {
 					via = " (rewritten from " + p.URL + ")"
 				}
 				add("FAIL", fmt.Sprintf("%s %s downloads from %s%s, which cannot be reached: %s", r.Tool, r.Version, p.Rewritten, via, errText(p.Err)),
-					"check the network or proxy; to use a mirror, add [settings.url-rewrites] to a trusted .prototools; to work without the network, set TOTE_OFFLINE=1")
+					"check the network or proxy; to use a mirror, add [settings.url-rewrites] or [settings] mirrors (an OCI registry, docs/mirrors.md) to a trusted .prototools; to work without the network, set TOTE_OFFLINE=1")
 			case p.Rewritten != p.URL:
 				add("ok", fmt.Sprintf("%s %s downloads from %s (rewritten from %s): HTTP %d", r.Tool, r.Version, p.Rewritten, p.URL, p.Status), "")
 			default:

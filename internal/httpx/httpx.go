@@ -326,7 +326,7 @@ func (e *NetworkError) Hint() string {
 	if errors.As(e.Err, &le) {
 		return le.Hint()
 	}
-	return "check the network; to use a mirror, map the URL with [settings.url-rewrites]; to work with installed tools and cached data only, set TOTE_OFFLINE=1"
+	return "check the network; to use a mirror, map the URL with [settings.url-rewrites] or name an OCI registry mirror in [settings] mirrors (docs/mirrors.md); to work with installed tools and cached data only, set TOTE_OFFLINE=1"
 }
 
 // IsNetwork reports whether err is a failure of the network rather than an

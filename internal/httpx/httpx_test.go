@@ -198,7 +198,7 @@ func TestCallerCancel(t *testing.T) {
 }
 
 // TestNetworkErrorHint: a refused connection is a network failure whose
-// hint names url-rewrites and TOTE_OFFLINE.
+// hint names url-rewrites, the OCI mirrors and TOTE_OFFLINE.
 func TestNetworkErrorHint(t *testing.T) {
 	t.Parallel()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -210,7 +210,7 @@ func TestNetworkErrorHint(t *testing.T) {
 	if !errors.As(err, &ne) {
 		t.Fatalf("want a *NetworkError, got %v", err)
 	}
-	if !strings.Contains(ne.Hint(), "url-rewrites") || !strings.Contains(ne.Hint(), "TOTE_OFFLINE=1") {
+	if !strings.Contains(ne.Hint(), "url-rewrites") || !strings.Contains(ne.Hint(), "[settings] mirrors") || !strings.Contains(ne.Hint(), "TOTE_OFFLINE=1") {
 		t.Errorf("hint: %s", ne.Hint())
 	}
 	if WrapNetwork("x", errors.New("plain")).Error() != "plain" {
