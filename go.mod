@@ -15,6 +15,7 @@ require (
 	github.com/rogpeppe/go-internal v1.14.1
 	github.com/spf13/cobra v1.10.1
 	github.com/tetratelabs/wazero v1.12.0
+	github.com/therootcompany/xz v1.0.1
 	github.com/tote-dev/tote/api v0.0.0
 	github.com/tote-dev/tote/sdk v0.0.0
 	github.com/ulikunitz/xz v0.5.12

@@ -17,7 +17,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/therootcompany/xz"
 )
 
 // UnpackOptions tunes [Unpack].
@@ -331,7 +331,11 @@ func decompressor(kind string, r io.Reader) (dr io.Reader, mtime time.Time, clos
 		}
 		return zr, zr.ModTime, func() { _ = zr.Close() }, nil
 	case "xz":
-		zr, err := xz.NewReader(r)
+		// therootcompany/xz (XZ Embedded's decoder in Go) decodes in
+		// two thirds of the CPU time of ulikunitz/xz; see BENCHMARKS.md
+		// ("xz decoders"). Dictionaries up to 64 MiB (xz -9) are
+		// accepted, larger ones refused.
+		zr, err := xz.NewReader(r, 0)
 		if err != nil {
 			return nil, time.Time{}, nop, fmt.Errorf("not an xz stream: %w", err)
 		}
