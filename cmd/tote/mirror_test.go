@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/rogpeppe/go-internal/testscript"
+	"oras.land/oras-go/v2"
 	"oras.land/oras-go/v2/registry/remote"
 
 	"github.com/tote-dev/tote/host/runtime"
@@ -44,6 +46,7 @@ func TestMirrorScripts(t *testing.T) {
 			"registry-push-plugin": cmdRegPushPlugin,
 			"registry-tamper":      cmdRegTamper,
 			"registry-poison":      cmdRegPoison,
+			"registry-push-tool":   cmdRegPushTool,
 			"registry-tags":        cmdRegTags,
 			"upstream-stop":        cmdUpstreamStop,
 			"upstream-requests":    cmdUpstreamRequests,
@@ -140,6 +143,7 @@ func setupMirrorScript(env *testscript.Env) error {
 	env.Setenv("DOCKER_CONFIG", filepath.Join(env.WorkDir, ".docker"))
 	env.Setenv("MIRROR_ROOT", root)
 	env.Setenv("UPSTREAM_HOST", strings.TrimPrefix(srv.URL, "http://"))
+	env.Setenv("HOST_GOARCH", goruntime.GOARCH)
 	env.Setenv("SCHEMA_PLUGINS", abs)
 	env.Setenv("PLATFORM", hostPlatform())
 	env.Setenv("JQ_ARCH", jqArch)
@@ -254,6 +258,39 @@ func cmdRegPoison(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	desc := ocispec.Descriptor{MediaType: mt, Digest: digest.FromBytes(b), Size: int64(len(b))}
 	ts.Check(repo.PushReference(ctx, desc, bytes.NewReader(b), args[2]))
+}
+
+// cmdRegPushTool pushes FILE as REPO:TAG the way docs/mirrors.md shows
+// another tool populating the mirror with the oras CLI: the documented
+// artifact and layer media types, the layer titled with the file's name,
+// the given KEY=VALUE manifest annotations, and oras's creation time
+// (which tote never writes): registry-push-tool NAME REPO TAG FILE
+// [KEY=VALUE...].
+func cmdRegPushTool(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 4 {
+		ts.Fatalf("usage: registry-push-tool NAME REPO TAG FILE [KEY=VALUE...]")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[3]))
+	ts.Check(err)
+	repo, err := remote.NewRepository(reg(ts, args[0]).Host + "/" + args[1])
+	ts.Check(err)
+	repo.PlainHTTP = true
+	ctx := context.Background()
+	layer := ocispec.Descriptor{MediaType: "application/vnd.tote.tool.archive.v1", Digest: digest.FromBytes(data), Size: int64(len(data)),
+		Annotations: map[string]string{ocispec.AnnotationTitle: filepath.Base(args[3])}}
+	ts.Check(repo.Push(ctx, layer, bytes.NewReader(data)))
+	annots := map[string]string{}
+	for _, kv := range args[4:] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			ts.Fatalf("annotation %q is not KEY=VALUE", kv)
+		}
+		annots[k] = v
+	}
+	man, err := oras.PackManifest(ctx, repo, oras.PackManifestVersion1_1, "application/vnd.tote.tool.v1",
+		oras.PackManifestOptions{Layers: []ocispec.Descriptor{layer}, ManifestAnnotations: annots})
+	ts.Check(err)
+	ts.Check(repo.Tag(ctx, man, args[2]))
 }
 
 // cmdRegTags prints the tags of a repository: registry-tags NAME REPO.
