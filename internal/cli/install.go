@@ -201,6 +201,11 @@ func runInstall(ctx context.Context, f *Factory, o *InstallOptions) error {
 			continue
 		}
 		report(f, o.Quiet, out.Result)
+		if sp := out.Result.ShellProfile; sp != nil {
+			if err := applyShellProfile(f, m, sp, o.Quiet); err != nil {
+				return err
+			}
+		}
 		if o.Pin != "" {
 			if err := pinInstalled(f, m, o, o.Pin, out); err != nil {
 				return err

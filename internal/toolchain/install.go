@@ -74,6 +74,9 @@ type InstallResult struct {
 	// From is where the archive of a new install came from when it was
 	// not upstream: "download cache" or a mirror's reference.
 	From string
+	// ShellProfile is what the plugin's sync_shell_profile asks to add to
+	// the user's shell profile after a new install (nil: nothing).
+	ShellProfile *ShellProfile
 }
 
 // Install resolves spec and installs that version of a tool.
@@ -237,6 +240,11 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 		if err := t.Plugin.Call(runtime.WithWritable(ctx, final), api.FuncPostInstall, hook, nil); err != nil {
 			return nil, err
 		}
+	}
+	// proto updates the shell profile after post_install.
+	if res.ShellProfile, err = m.syncShellProfile(ctx, t, ver, opts.PassthroughArgs); err != nil {
+		m.Logger.Warn(fmt.Sprintf("%s %s is installed, but its shell profile setup was refused: %v", id, ver, err))
+		res.ShellProfile, err = nil, nil
 	}
 	res.SourceURL, res.Checksum = rec.SourceURL, rec.Checksum
 	ev.Dir, ev.Checksum, ev.DurationMS = final, rec.Checksum, time.Since(started).Milliseconds()

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// A profile value quoted for sh keeps its $NAME and ${NAME} references and
+// nothing else: sh itself reads it back as the plugin wrote it, with no
+// command run.
+func TestProfileQuoteSh(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	for v, want := range map[string]string{
+		"$HOME/go/bin":          "/h/go/bin",
+		"${HOME}/x":             "/h/x",
+		"$(touch pwned)":        "$(touch pwned)",
+		"`touch pwned`":         "`touch pwned`",
+		`a"; touch pwned; "`:    `a"; touch pwned; "`,
+		`back\slash\`:           `back\slash\`,
+		"${HOME:-$(id)}":        "${HOME:-$(id)}",
+		"$$ and $1 and $":       "$$ and $1 and $",
+		"'single' quotes $HOME": "'single' quotes /h",
+	} {
+		dir := t.TempDir()
+		script := "HOME=/h; export X=" + profileQuote("bash", v) + `; printf %s "$X"`
+		cmd := exec.Command("sh", "-c", script)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil || string(out) != want {
+			t.Errorf("%q: sh read %q (%v), want %q (script %s)", v, out, err, want, script)
+		}
+		if entries, _ := exec.Command("ls", dir).Output(); strings.TrimSpace(string(entries)) != "" {
+			t.Errorf("%q: a command ran: %s", v, entries)
+		}
+	}
+}
