@@ -134,8 +134,9 @@ func ConfigHash(t config.ExtensionTable) string {
 		Config      map[string]any `json:"c"`
 		Memory      int64          `json:"m"`
 		Timeout     int64          `json:"t"`
+		RunTimeout  int64          `json:"rt,omitempty"`
 		Restarts    *int           `json:"r"`
-	}{t.Permissions, t.Deny, t.Config, t.Limits.Memory, int64(t.Limits.CallTimeout), t.Limits.MaxRestarts}
+	}{t.Permissions, t.Deny, t.Config, t.Limits.Memory, int64(t.Limits.CallTimeout), int64(t.Limits.RunTimeout), t.Limits.MaxRestarts}
 	b, _ := json.Marshal(v) // maps marshal with sorted keys
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
