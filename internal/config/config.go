@@ -186,8 +186,9 @@ type Settings struct {
 	// Lockfile turns on the lockfile for the project (proto's lockfile);
 	// nil when unset.
 	Lockfile *bool
-	// CacheDuration is how long remote version lists are reused (proto's
-	// cache-duration, seconds); nil when unset.
+	// CacheDuration is how long a downloaded plugin is reused before it is
+	// fetched again (proto's cache-duration, seconds; 0 fetches every
+	// time); nil when unset. TOTE_PLUGIN_CACHE_TTL overrides it.
 	CacheDuration *time.Duration
 	// BuiltinTools limits the built-in tool plugins (proto's builtin-tools);
 	// nil allows all.

@@ -56,7 +56,8 @@ type Cache struct {
 	HTTP *http.Client
 	// Rewrite applies url-rewrites (nil: none).
 	Rewrite func(string) string
-	// TTL is how long an entry is fresh; 0 means DefaultTTL.
+	// TTL is how long an entry is fresh; 0 means DefaultTTL, a negative
+	// value that no entry is (every Get fetches again, unless offline).
 	TTL time.Duration
 	// Offline forbids network access: only cached entries are used.
 	Offline bool
@@ -118,7 +119,7 @@ func (c *Cache) logger() *slog.Logger {
 }
 
 func (c *Cache) ttl() time.Duration {
-	if c.TTL > 0 {
+	if c.TTL != 0 {
 		return c.TTL
 	}
 	return DefaultTTL

@@ -23,8 +23,10 @@ const (
 )
 
 // PluginCache returns the download cache of remote plugins
-// ($TOTE_HOME/plugins), honouring url-rewrites, offline mode,
-// TOTE_PLUGIN_CACHE_TTL (a Go duration, default 7 days) and GITHUB_TOKEN.
+// ($TOTE_HOME/plugins), honouring url-rewrites, offline mode, how long a
+// fetched plugin is reused (TOTE_PLUGIN_CACHE_TTL, a Go duration; else
+// proto's [settings] cache-duration in seconds, 0 fetching every time;
+// else 7 days) and GITHUB_TOKEN.
 func (m *Manager) PluginCache() *plugincache.Cache {
 	c := &plugincache.Cache{
 		Dir:         m.Store.PluginsDir(),
@@ -36,6 +38,12 @@ func (m *Manager) PluginCache() *plugincache.Cache {
 		Logger:      m.Logger,
 	}
 	m.mirrorPlugins(c)
+	if d := m.Config.Settings().CacheDuration; d != nil {
+		c.TTL = *d
+		if c.TTL == 0 {
+			c.TTL = -1 // proto: 0 re-downloads plugins every time
+		}
+	}
 	if v := os.Getenv("TOTE_PLUGIN_CACHE_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
