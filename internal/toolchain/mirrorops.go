@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/dlcache"
 	"github.com/tote-dev/tote/internal/lockfile"
 	"github.com/tote-dev/tote/internal/ocimirror"
 	"github.com/tote-dev/tote/internal/plugincache"
@@ -33,7 +34,8 @@ func (m *Manager) Platform() string { return ocimirror.Platform(m.HostEnv()) }
 type Archive struct {
 	// File describes it.
 	File ocimirror.ToolFile
-	// Path is the file; it stays until Cleanup.
+	// Path is the file, to read only: a working copy that stays until
+	// Cleanup, or the download cache's own.
 	Path string
 	// From is where it came from ("" upstream, "download cache", a mirror).
 	From string
@@ -43,7 +45,11 @@ type Archive struct {
 
 // Cleanup removes the archive's working files (the download cache keeps
 // its own copy).
-func (a *Archive) Cleanup() { os.RemoveAll(a.dir) }
+func (a *Archive) Cleanup() {
+	if a.dir != "" {
+		os.RemoveAll(a.dir)
+	}
+}
 
 // ArchiveFor gets the verified archive of tool id at version ver for the
 // Manager's platform without installing it: from the download cache, the
@@ -58,6 +64,17 @@ func (m *Manager) ArchiveFor(ctx context.Context, id, ver string, locked *lockfi
 	}
 	if t.Plugin.HasFunction(api.FuncNativeInstall) {
 		return nil, fmt.Errorf("%s installs itself (native_install): it has no archive to mirror", id)
+	}
+	if locked == nil && !m.otherPlatform {
+		// Without a lockfile, an archive of this platform in the download
+		// cache was verified when it was kept (as `tote mirror push` with
+		// no tool pushes them all): it needs no upstream metadata, so a
+		// machine that has lost upstream can still push what it cached.
+		if e, ok := m.downloadCache().Get(id, ver, m.Platform()); ok {
+			if err := dlcache.Verify(e); err == nil {
+				return &Archive{File: e.ToolFile, Path: e.Path, From: "download cache"}, nil
+			}
+		}
 	}
 	work, err := os.MkdirTemp(m.Store.TempDir(), "mirror-"+id+"-")
 	if err != nil {
