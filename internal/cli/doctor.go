@@ -279,8 +279,8 @@ func mirrorChecks(ctx context.Context, m *toolchain.Manager, tool, version strin
 	}
 	if mirrorOnly && !found {
 		level, what := "FAIL", "cannot be installed"
-		if installed {
-			level, what = "warn", "is installed here, but a fresh $TOTE_HOME cannot install it"
+		if _, cached := m.DownloadCache().Get(tool, version, m.Platform()); installed || cached {
+			level, what = "warn", "is installed or in the download cache here, but a fresh $TOTE_HOME cannot install it"
 		}
 		out = append(out, check{level, fmt.Sprintf("%s %s is in no mirror and mirror-only is set: it %s", tool, version, what),
 			fmt.Sprintf("push it from a connected machine: `tote mirror push REGISTRY %s@%s` (or bundle it with tote mirror export)", tool, version)})
