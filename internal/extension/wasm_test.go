@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/runtime"
@@ -337,13 +336,12 @@ func TestWASMCPUSpinTimesOut(t *testing.T) {
 	env.install(t, "cpu-spin", "spin")
 	h := env.host(t)
 	ctx := context.Background()
-	start := time.Now()
+	// The spin never ends by itself: that Fire returns at all, with a
+	// timeout, is the check (no wall-clock assertion: a loaded machine
+	// may take longer to get there).
 	err := h.Fire(ctx, api.EventPreInstall, api.InstallEvent{Tool: "x", Version: "1"}, &api.AccessResult{})
 	if !runtime.IsKind(err, runtime.KindTimeout) || !strings.Contains(err.Error(), `extension "spin" failed on pre-install`) {
 		t.Fatalf("spin = %v", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("the timeout took %s", d)
 	}
 	if err := h.Fire(ctx, api.EventPostRun, api.RunEvent{}, nil); err != nil {
 		t.Fatalf("observe spin: %v", err)
@@ -355,7 +353,9 @@ func TestWASMCPUSpinTimesOut(t *testing.T) {
 }
 
 func TestWASMMemoryBomb(t *testing.T) {
-	env := newEnv(t, "[extensions.bomb.limits]\nmemory = \"48MiB\"\n")
+	// A generous call timeout: the bomb must hit the memory limit, however
+	// slowly a loaded machine fills 48 MiB.
+	env := newEnv(t, "[extensions.bomb.limits]\nmemory = \"48MiB\"\ncall-timeout = \"10m\"\n")
 	env.install(t, "memory-bomb", "bomb")
 	h := env.host(t)
 	ctx := context.Background()

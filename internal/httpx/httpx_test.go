@@ -74,7 +74,7 @@ func TestAttackDripFeed(t *testing.T) {
 	if !strings.Contains(le.Hint(), "TOTE_HTTP_MIN_THROUGHPUT") {
 		t.Errorf("hint: %s", le.Hint())
 	}
-	if time.Since(start) > 20*time.Second {
+	if time.Since(start) > 5*time.Minute {
 		t.Errorf("took %v", time.Since(start)) // a bound, not a timing assertion: without the rule it runs ~80 min
 	}
 }
