@@ -229,20 +229,30 @@ func cmdRegTamper(ts *testscript.TestScript, neg bool, args []string) {
 // cmdRegPoison replaces the artifact REPO:TAG with one whose layer is FILE
 // and whose manifest is consistent with it — the layer's digest and size,
 // the sha256 annotation — as a registry operator or anyone with push
-// rights could: registry-poison NAME REPO TAG FILE. Digests alone cannot
-// catch it; only the plugin's checksum and the lockfile can.
+// rights could: registry-poison NAME REPO TAG FILE (TAG "-": the
+// repository's only tag). Digests alone cannot catch it; only the
+// plugin's checksum and the lockfile can.
 func cmdRegPoison(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 4 {
 		ts.Fatalf("usage: registry-poison NAME REPO TAG FILE")
 	}
 	r := reg(ts, args[0])
-	man := fetchManifest(ts, r, args[1], args[2])
-	data, err := os.ReadFile(ts.MkAbs(args[3]))
-	ts.Check(err)
 	repo, err := remote.NewRepository(r.Host + "/" + args[1])
 	ts.Check(err)
 	repo.PlainHTTP = true
 	ctx := context.Background()
+	if args[2] == "-" {
+		// The repository's only tag (a plugin's loc-<hash>).
+		var tags []string
+		ts.Check(repo.Tags(ctx, "", func(t []string) error { tags = append(tags, t...); return nil }))
+		if len(tags) != 1 {
+			ts.Fatalf("%s has tags %q, not one", args[1], tags)
+		}
+		args[2] = tags[0]
+	}
+	man := fetchManifest(ts, r, args[1], args[2])
+	data, err := os.ReadFile(ts.MkAbs(args[3]))
+	ts.Check(err)
 	layer := man.Layers[0]
 	layer.Digest, layer.Size = digest.FromBytes(data), int64(len(data))
 	ts.Check(repo.Push(ctx, layer, bytes.NewReader(data)))
