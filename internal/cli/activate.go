@@ -176,7 +176,10 @@ file or install changed), the installed versions pinned here have their
 bin directories put in front of PATH, so a tool runs with no tote process
 in between — faster than a shim. Activated directories come before the
 shims, so activation wins while it is active; in a directory where
-nothing is pinned, the shims (if on PATH) still answer.
+nothing is pinned, the shims (if on PATH) still answer. proto's [shell]
+aliases (name = "command") are set as shell aliases while the files that
+declare them apply, and removed when you leave; like everything that
+decides what runs, they are ignored in a project file you did not trust.
 
 The hook itself costs a few builtin tests at each prompt; tote runs only
 when something changed. tote deactivate removes it. Plugins' pre_run hooks
@@ -206,7 +209,8 @@ func newCmdDeactivate(f *Factory) *cobra.Command {
 		Use:   "deactivate [SHELL]",
 		Short: "Print the code that undoes tote activate",
 		Long: `Print the code that removes tote's prompt hook, takes the activated bin
-directories off PATH and unsets the variables activation set. In an
+directories off PATH, unsets the variables and removes the [shell] aliases
+activation set. In an
 activated shell, typing tote deactivate runs it (the tote shell function
 evaluates it); elsewhere, evaluate it: eval "$(tote deactivate bash)".`,
 		Args: cobra.MaximumNArgs(1),
@@ -225,7 +229,11 @@ evaluates it); elsewhere, evaluate it: eval "$(tote deactivate bash)".`,
 					unset = append(unset, k)
 				}
 			}
-			_, err := fmt.Fprint(f.IO.Out, deactivationScript(sh, basePath(st), unset))
+			_, gone := activeAliases(f, nil)
+			if os.Getenv(aliasKeysVar) != "" {
+				unset = append(unset, aliasKeysVar)
+			}
+			_, err := fmt.Fprint(f.IO.Out, aliasScript(sh, nil, gone)+deactivationScript(sh, basePath(st), unset))
 			return err
 		},
 	}
@@ -277,7 +285,16 @@ func newCmdHookEnv(f *Factory) *cobra.Command {
 			} else if os.Getenv(envKeysVar) != "" {
 				unset = append(unset, envKeysVar)
 			}
+			// proto's [shell] aliases, set while the configuration that
+			// declares them applies.
+			aliases, gone := activeAliases(f, m.Config.ShellAliases())
+			if len(aliases) > 0 {
+				vars[aliasKeysVar] = strings.Join(sortedNames(aliases), ",")
+			} else if os.Getenv(aliasKeysVar) != "" {
+				unset = append(unset, aliasKeysVar)
+			}
 			fmt.Fprint(f.IO.Out, envScript(sh, path, vars, unset))
+			fmt.Fprint(f.IO.Out, aliasScript(sh, aliases, gone))
 			fmt.Fprint(f.IO.Out, shellVars(sh, state, map[string][]string{"__tote_watch": env.Watch}))
 			return nil
 		},

@@ -38,3 +38,18 @@ func TestProfileQuoteSh(t *testing.T) {
 		}
 	}
 }
+
+// [shell] aliases in each shell's syntax, the command one quoted word.
+func TestAliasScript(t *testing.T) {
+	t.Parallel()
+	set := map[string]string{"ll": "ls -l 'x'"}
+	for sh, want := range map[string]string{
+		"bash": "unalias old 2>/dev/null;\nalias ll='ls -l '\\''x'\\''';\n",
+		"fish": "functions -e old;\nalias ll 'ls -l \\'x\\'';\n",
+		"pwsh": "Remove-Item -ErrorAction SilentlyContinue Function:old\nSet-Item -Path Function:global:ll -Value ([scriptblock]::Create('ls -l ''x''' + ' @args'))\n",
+	} {
+		if got := aliasScript(sh, set, []string{"old"}); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", sh, got, want)
+		}
+	}
+}

@@ -226,6 +226,17 @@ func (c *Config) Env() map[string]string {
 	return env
 }
 
+// ShellAliases returns proto's [shell] aliases merged over the files, the
+// nearest file's alias winning (untrusted project files have none: they
+// decide what runs).
+func (c *Config) ShellAliases() map[string]string {
+	var out map[string]string
+	for i := len(c.files) - 1; i >= 0; i-- {
+		out = mergeStrings(out, c.files[i].ShellAliases)
+	}
+	return out
+}
+
 // PluginLocator returns the nearest locator declared for tool id, with
 // file:// paths resolved against the declaring file's directory. Call
 // [Locator.Supported] before using it.
