@@ -183,7 +183,7 @@ func (e *PluginChangedError) Error() string {
 	return fmt.Sprintf("plugin of %s (%s) changed: %s locks digest %s, got %s", e.Tool, e.Locator, e.Lockfile, e.Expected, e.Actual)
 }
 
-// Hint says how to accept the change.
+// Hint says how to accept the change, and when not to.
 func (e *PluginChangedError) Hint() string {
-	return "if the new plugin is expected, run `tote install --update-lock` to record it"
+	return "if the plugin's author published a new one at this locator and you expect it, run `tote install --update-lock` to record it; otherwise (and when a mirror served it: `--log info` says) do not: it is not the plugin this project locked"
 }
