@@ -1,11 +1,8 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -64,23 +61,13 @@ func setupBuiltinMirrors(env *testscript.Env) error {
 		return err
 	}
 	env.Defer(func() { srv.Close() })
-	home := filepath.Join(env.WorkDir, ".tote")
-	if err := os.MkdirAll(home, 0o755); err != nil {
+	home, err := newHome(env)
+	if err != nil {
 		return err
 	}
-	if err := shareWasmCache(home); err != nil {
-		return err
-	}
-	var keys []string
-	for k := range rewrites {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var sb strings.Builder
 	sb.WriteString("[settings.url-rewrites]\n")
-	for _, k := range keys {
-		fmt.Fprintf(&sb, "%q = %q\n", "^"+regexp.QuoteMeta(k), srv.URL+"/"+strings.TrimPrefix(rewrites[k], "/"))
-	}
+	sb.WriteString(rewriteLines(rewrites, srv.URL))
 	if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(sb.String()), 0o644); err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -44,16 +42,9 @@ func TestLoadMirrorInstalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
-	for k := range rewrites {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var global strings.Builder
 	fmt.Fprintf(&global, "[plugins]\njq = %q\n\n[settings.url-rewrites]\n", "file://"+abs)
-	for _, k := range keys {
-		fmt.Fprintf(&global, "%q = %q\n", "^"+regexp.QuoteMeta(k), srv.URL+"/"+rewrites[k])
-	}
+	global.WriteString(rewriteLines(rewrites, srv.URL))
 
 	work := t.TempDir()
 	project := filepath.Join(work, "project")

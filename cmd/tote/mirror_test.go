@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	goruntime "runtime"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -108,23 +106,13 @@ func setupMirrorScript(env *testscript.Env) error {
 		return err
 	}
 	env.Defer(func() { srv.Close() })
-	home := filepath.Join(env.WorkDir, ".tote")
-	if err := os.MkdirAll(home, 0o755); err != nil {
+	home, err := newHome(env)
+	if err != nil {
 		return err
 	}
-	if err := shareWasmCache(home); err != nil {
-		return err
-	}
-	var keys []string
-	for k := range rewrites {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var sb strings.Builder
 	sb.WriteString("# written by the test harness\n[settings.url-rewrites]\n")
-	for _, k := range keys {
-		fmt.Fprintf(&sb, "%q = %q\n", "^"+regexp.QuoteMeta(k), srv.URL+"/"+strings.TrimPrefix(rewrites[k], "/"))
-	}
+	sb.WriteString(rewriteLines(rewrites, srv.URL))
 	global := sb.String()
 	if err := os.WriteFile(filepath.Join(home, ".prototools"), []byte(global), 0o644); err != nil {
 		return err

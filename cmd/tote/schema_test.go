@@ -193,11 +193,8 @@ func setupSchemaMirror(env *testscript.Env) error {
 		return err
 	}
 	env.Defer(func() { srv.Close() })
-	home := filepath.Join(env.WorkDir, ".tote")
-	if err := os.MkdirAll(home, 0o755); err != nil {
-		return err
-	}
-	if err := shareWasmCache(home); err != nil {
+	home, err := newHome(env)
+	if err != nil {
 		return err
 	}
 	global := fmt.Sprintf(`# written by the test harness

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -92,11 +93,8 @@ func setupMirror(env *testscript.Env, wasm string) error {
 		return err
 	}
 	env.Defer(func() { srv.Close() })
-	home := filepath.Join(env.WorkDir, ".tote")
-	if err := os.MkdirAll(home, 0o755); err != nil {
-		return err
-	}
-	if err := shareWasmCache(home); err != nil {
+	home, err := newHome(env)
+	if err != nil {
 		return err
 	}
 	global := fmt.Sprintf(`# written by the test harness
@@ -119,6 +117,32 @@ demo = "file://%s"
 	env.Setenv("TOTE_LOG", "warn")
 	env.Values["mirror"] = srv
 	return nil
+}
+
+// newHome creates a script's $TOTE_HOME ($WORK/.tote) with the shared
+// compilation cache.
+func newHome(env *testscript.Env) (string, error) {
+	home := filepath.Join(env.WorkDir, ".tote")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return "", err
+	}
+	return home, shareWasmCache(home)
+}
+
+// rewriteLines renders [settings.url-rewrites] entries that send every
+// upstream prefix in rewrites to its path on the local mirror at base, in
+// a stable order.
+func rewriteLines(rewrites map[string]string, base string) string {
+	keys := make([]string, 0, len(rewrites))
+	for k := range rewrites {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%q = %q\n", "^"+regexp.QuoteMeta(k), base+"/"+strings.TrimPrefix(rewrites[k], "/"))
+	}
+	return sb.String()
 }
 
 // shareWasmCache points $TOTE_HOME/cache/wasm at one compilation cache for
