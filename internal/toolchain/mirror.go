@@ -216,6 +216,7 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 	// The mirrors.
 	client := m.mirrorClient()
 	for _, mr := range mirrors {
+		m.logLookup(mr, id, ver, plat)
 		hit, err := client.LookupTool(ctx, mr, id, ver, plat)
 		if err != nil {
 			misses = append(misses, m.logMiss(id, ver, plat, mr, err))
@@ -369,6 +370,7 @@ func (m *Manager) lockedFromCache(id, ver, plat, sha string, o acquireOptions) *
 func (m *Manager) lockedFromMirrors(ctx context.Context, id, ver, plat, sha string, o acquireOptions) (a *archive, misses []string, needPlugin bool, err error) {
 	client := m.mirrorClient()
 	for _, mr := range m.mirrors() {
+		m.logLookup(mr, id, ver, plat)
 		hit, err := client.LookupTool(ctx, mr, id, ver, plat)
 		if err == nil && hit.File.SHA256 != sha {
 			err = fmt.Errorf("%s is sha256:%s, and %s locks sha256:%s", hit.Ref, hit.File.SHA256, filepath.Base(o.lockPath), sha)
@@ -433,6 +435,12 @@ func checkAnnotated(name, prefix string) (string, string, error) {
 		}
 	}
 	return n, prefix, nil
+}
+
+// logLookup says, at debug level, which reference an archive is looked up
+// under (with --log debug, every place tote asks is shown, as every URL is).
+func (m *Manager) logLookup(mr config.Mirror, id, ver, plat string) {
+	m.Logger.Debug("mirror lookup", "tool", id, "version", ver, "ref", ocimirror.Reference(mr, ocimirror.ToolRepository(id), ocimirror.ToolTag(ver, plat)))
 }
 
 // logMiss logs why a mirror did not serve an archive and returns the
