@@ -25,6 +25,7 @@ require (
 	github.com/pelletier/go-toml/v2 v2.2.4 // indirect
 	github.com/tetratelabs/wabin v0.0.0-20230304001439-f6f874872834 // indirect
 	github.com/tetratelabs/wazero v1.12.0 // indirect
+	github.com/therootcompany/xz v1.0.1 // indirect
 	github.com/tote-dev/tote v0.0.0 // indirect
 	github.com/tote-dev/tote/sdk v0.0.0 // indirect
 	github.com/ulikunitz/xz v0.5.12 // indirect
