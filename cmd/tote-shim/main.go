@@ -86,7 +86,9 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (_ *fast
 		return nil, fastpath.ErrNeedsPlugin
 	}
 	meta, err := fastpath.ReadMeta(st, target.Tool)
-	if err != nil || meta == nil || meta.Has("pre_run") || meta.Has("activate_environment") {
+	// A self-upgrade (bun upgrade) is refused by `tote run`, which says why.
+	if err != nil || meta == nil || meta.Has("pre_run") || meta.Has("activate_environment") ||
+		(target.Exe == "" || target.Exe == target.Tool) && meta.SelfUpgrading(os.Args[1:]) {
 		return nil, fastpath.ErrNeedsPlugin
 	}
 	d := &fastpath.Detector{Config: cfg, Store: st, Cwd: cwd, UserHome: userHome}

@@ -125,6 +125,14 @@ func (m *Manager) InstallVersion(ctx context.Context, id, ver string, opts Insta
 	if err != nil {
 		return nil, err
 	}
+	if u := t.Info.Unstable; u.On {
+		// proto warns before installing an unstable tool.
+		msg := fmt.Sprintf("%s is currently unstable", t.Info.Name)
+		if u.Message != "" {
+			msg += ": " + plaintext.Line(u.Message, 200)
+		}
+		m.Logger.Warn(msg, "tool", id)
+	}
 	hook := api.InstallHook{Context: m.context(id, ver), Forced: opts.Force, Pinned: opts.Pinned, Quiet: opts.Quiet, PassthroughArgs: nonNil(opts.PassthroughArgs)}
 	if t.Plugin.HasFunction(api.FuncPreInstall) {
 		if err := t.Plugin.Call(ctx, api.FuncPreInstall, hook, nil); err != nil {

@@ -274,7 +274,7 @@ func (m *Manager) loadTool(ctx context.Context, id string) (*Tool, error) {
 	for i, d := range t.Info.Deprecations {
 		t.Info.Deprecations[i] = plaintext.Text(d, 0)
 	}
-	meta := &launch.Meta{ID: id, Name: t.Info.Name, Type: string(t.Info.Type), Source: src.label, Digest: src.digest, DefaultVersion: t.Info.DefaultVersion}
+	meta := &launch.Meta{ID: id, Name: t.Info.Name, Type: string(t.Info.Type), Source: src.label, Digest: src.digest, DefaultVersion: t.Info.DefaultVersion, SelfUpgradeCommands: t.Info.SelfUpgradeCommands}
 	for _, fn := range api.ToolFunctions {
 		if p.HasFunction(fn) {
 			meta.Exports = append(meta.Exports, fn)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tote-dev/tote/api"
@@ -61,6 +62,16 @@ func (m *Manager) PrepareRun(ctx context.Context, id string, opts RunOptions) (*
 		}
 	}
 	table := m.Config.Tool(id)
+	// proto refuses a tool's own self-upgrade (bun upgrade): it would
+	// replace the version tote manages behind its back.
+	if opts.Exe == "" || opts.Exe == id {
+		if meta, _ := launch.ReadMeta(m.Store, id); meta.SelfUpgrading(opts.Args) {
+			return nil, &hintErr{
+				err:  fmt.Errorf("%s would upgrade itself (%q is its plugin's self-upgrade command), replacing the version tote manages", id, strings.Join(opts.Args, " ")),
+				hint: fmt.Sprintf("install the new version with tote instead: %s", shellquote.Join("tote", "install", id, "latest", "--pin")),
+			}
+		}
+	}
 	// A lockfile, once present, is law: a spec it records runs the locked
 	// version, installed from the locked bytes.
 	locked, err := m.lockedFor(id, spec)

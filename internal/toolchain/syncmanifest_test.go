@@ -1,7 +1,10 @@
 package toolchain
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,5 +45,24 @@ func TestSyncManifestUnmanaged(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Errorf("sync_manifest called %d times after an uninstall, want 2", calls)
+	}
+}
+
+// register_tool's unstable (a boolean or a message, as proto reads it) is a
+// warning before the install, its message made printable.
+func TestUnstableWarns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, map[string][]string{"alpha": {"1.0.0"}})
+	e.builtins["alpha"].Table[api.FuncRegisterTool] = pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.RegisterToolInput) (api.RegisterToolOutput, error) {
+		return api.RegisterToolOutput{Name: "Alpha", Type: api.TypeCommandLine, Unstable: api.Switch{On: true, Message: "beta\x1b[2J builds"}}, nil
+	})
+	m := e.manager()
+	var buf bytes.Buffer
+	m.Logger = slog.New(slog.NewTextHandler(&buf, nil))
+	if _, err := m.InstallVersion(context.Background(), "alpha", "1.0.0", InstallOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); !strings.Contains(got, "Alpha is currently unstable: beta") || strings.Contains(got, "\x1b") {
+		t.Errorf("log = %q", got)
 	}
 }

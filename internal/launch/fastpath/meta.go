@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -36,6 +37,29 @@ type Meta struct {
 	VersionIgnore []string `json:"version_ignore,omitempty"`
 	// DefaultVersion is the plugin's default version spec.
 	DefaultVersion string `json:"default_version,omitempty"`
+	// SelfUpgradeCommands are register_tool's self_upgrade_commands: the
+	// arguments (such as "upgrade" for bun) with which the tool would
+	// replace itself, which tote refuses as proto does.
+	SelfUpgradeCommands []string `json:"self_upgrade_commands,omitempty"`
+}
+
+// SelfUpgrading reports whether args start with one of the plugin's
+// self-upgrade commands (each a space-separated list of arguments, such as
+// "self update").
+func (m *Meta) SelfUpgrading(args []string) bool {
+	if m == nil {
+		return false
+	}
+	for _, c := range m.SelfUpgradeCommands {
+		words := strings.Fields(c)
+		if len(words) == 0 || len(args) < len(words) {
+			continue
+		}
+		if slices.Equal(words, args[:len(words)]) {
+			return true
+		}
+	}
+	return false
 }
 
 // Has reports whether the plugin exports fn.
