@@ -40,4 +40,4 @@ hyperfine -N --warmup 20 --runs "$runs" --export-json "$out/run.json" \
 	-n "shim, no extension" "$(run plain "$out/plain/home/.tote/shims/demo")" \
 	-n "shim, one pre-run WASM listener" "$(run with-ext "$out/with-ext/home/.tote/shims/demo")"
 cd - >/dev/null
-go test -run '^$' -bench BenchmarkDispatchWarm -benchtime 2000x -count 3 ./internal/extension/ | tee "$out/dispatch.txt"
+go test -run '^$' -bench BenchmarkDispatchWarm -benchtime 2000x -count 3 ./host/extension/ | tee "$out/dispatch.txt"

@@ -28,6 +28,19 @@ for m in "${modules[@]}"; do
 	case "$m" in examples/*)
 		# An example without a Go main package (one written in another
 		# Extism language, with only Go tests) has no Go plugin to build.
+		# An example that embeds tote's host (imports host/...) is a
+		# program, not a plugin: built natively and for Windows and macOS.
+		if (cd "$m" && go list -f '{{join .Imports " "}}' . 2>/dev/null) | grep -q 'github.com/tote-dev/tote/host/'; then
+			for target in "" windows/amd64 darwin/arm64; do
+				echo "== go build ($m${target:+, $target})"
+				if [ -n "$target" ]; then
+					(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null .) || status=1
+				else
+					(cd "$m" && go build -o /dev/null .) || status=1
+				fi
+			done
+			continue
+		fi
 		if [ "$(cd "$m" && GOOS=wasip1 GOARCH=wasm go list -f '{{.Name}}' . 2>/dev/null)" != main ]; then
 			echo "== go build ($m): no main package, skipped"
 			continue

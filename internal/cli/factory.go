@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tote-dev/tote/internal/extension"
+	"github.com/tote-dev/tote/host/extension"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"golang.org/x/term"
 )

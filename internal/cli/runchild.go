@@ -13,7 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/extension"
+	"github.com/tote-dev/tote/host/extension"
 	"github.com/tote-dev/tote/internal/launch"
 )
 

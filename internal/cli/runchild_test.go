@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/extension"
 	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/extension"
 	"github.com/tote-dev/tote/internal/launch"
 )
 

@@ -272,10 +272,50 @@ func (c *Config) ExtensionLocator(id string) (Locator, bool) {
 	return Locator{}, false
 }
 
+// ExtensionFile is where a configuration declares an extension's .wasm
+// file: Path, or Err when the declaration cannot be used (a locator kind
+// extensions do not support, such as http:// to another machine).
+type ExtensionFile struct {
+	// Path is the .wasm file ("" with Err, or for a locator that is not a
+	// file).
+	Path string
+	// Err refuses the declaration, naming where it is written.
+	Err error
+}
+
+// ExtensionFiles returns the extensions declared under [plugins.extensions]
+// (the nearest declaration of each id), by id. A nil Config declares none.
+func (c *Config) ExtensionFiles() map[string]ExtensionFile {
+	out := map[string]ExtensionFile{}
+	if c == nil {
+		return out
+	}
+	for _, f := range c.files {
+		for id := range f.ExtensionPlugins {
+			if _, done := out[id]; done {
+				continue
+			}
+			l, _ := c.ExtensionLocator(id)
+			switch err := l.Supported(); {
+			case err != nil:
+				out[id] = ExtensionFile{Err: err}
+			case l.Kind == LocatorFile:
+				out[id] = ExtensionFile{Path: l.Value}
+			default:
+				out[id] = ExtensionFile{}
+			}
+		}
+	}
+	return out
+}
+
 // Extensions returns every [extensions.<id>] table merged field by field
-// (nearer files win; config merges deeply).
+// (nearer files win; config merges deeply). A nil Config has none.
 func (c *Config) Extensions() map[string]ExtensionTable {
 	out := map[string]ExtensionTable{}
+	if c == nil {
+		return out
+	}
 	for i := len(c.files) - 1; i >= 0; i-- {
 		for id, fe := range c.files[i].Extensions {
 			e := out[id]

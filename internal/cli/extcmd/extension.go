@@ -1,5 +1,5 @@
 // Package extcmd implements `tote extension`: list, info, enable and
-// disable extension plugins. The work is done by internal/extension and
+// disable extension plugins. The work is done by host/extension and
 // internal/config; these commands check arguments and print.
 package extcmd
 
@@ -14,10 +14,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/extension"
 	"github.com/tote-dev/tote/host/plaintext"
 	"github.com/tote-dev/tote/internal/cli"
 	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/extension"
 )
 
 // NewCmdExtension returns the `tote extension` command group.

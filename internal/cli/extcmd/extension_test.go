@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/extension"
 	"github.com/tote-dev/tote/internal/cli"
-	"github.com/tote-dev/tote/internal/extension"
 )
 
 type nativeExt struct{}

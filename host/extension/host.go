@@ -15,7 +15,6 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/runtime"
-	"github.com/tote-dev/tote/internal/config"
 	"github.com/tote-dev/tote/internal/extension/extcache"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -41,11 +40,15 @@ const (
 
 // Options configure a Host.
 type Options struct {
-	// Home is $TOTE_HOME. Required.
+	// Home is the data root (tote: $TOTE_HOME): extensions are found in
+	// Home/extensions (*.wasm), each gets Home/extensions/<id>/ as its
+	// data directory, and fault records, locks and the subscription cache
+	// live under it. Required.
 	Home string
-	// Config is the merged configuration ([extensions.<id>] tables and
-	// [plugins.extensions] locators). nil means no configuration.
-	Config *config.Config
+	// Config says which extensions are configured and how (tote: its
+	// merged .prototools). nil means no configuration: every .wasm in
+	// Home/extensions loads with the baseline capabilities.
+	Config Config
 	// Runtime is the base WebAssembly runtime configuration (logger,
 	// output writers, HTTP client, host environment).
 	Runtime runtime.Config
@@ -107,7 +110,7 @@ type entry struct {
 	id        string
 	kind      string
 	path      string
-	table     config.ExtensionTable
+	table     Settings
 	enabled   bool
 	grants    Grants
 	limits    limits
@@ -196,9 +199,11 @@ func (h *Host) discover() {
 	}
 	h.discovered = true
 	h.cache = extcache.Read(h.opts.Home)
-	var tables map[string]config.ExtensionTable
+	var tables map[string]Settings
+	declared := map[string]ExtensionFile{}
 	if h.opts.Config != nil {
 		tables = h.opts.Config.Extensions()
+		declared = h.opts.Config.ExtensionFiles()
 	}
 	add := func(e *entry) {
 		if prev, dup := h.byID[e.id]; dup {
@@ -278,19 +283,24 @@ func (h *Host) discover() {
 	if err != nil {
 		h.warnf("%v", err)
 	}
-	for _, id := range h.locatorIDs() {
-		l, _ := h.opts.Config.ExtensionLocator(id)
-		if err := l.Supported(); err != nil {
-			h.warnf("extension %q is refused: %v", id, err)
+	declaredIDs := make([]string, 0, len(declared))
+	for id := range declared {
+		declaredIDs = append(declaredIDs, id)
+	}
+	sort.Strings(declaredIDs)
+	for _, id := range declaredIDs {
+		d := declared[id]
+		if d.Err != nil {
+			h.warnf("extension %q is refused: %v", id, d.Err)
 			continue
 		}
-		if l.Kind == config.LocatorFile {
-			files = append(files, l.Value)
+		if d.Path != "" {
+			files = append(files, d.Path)
 		}
 	}
 	for _, p := range files {
 		id := extcache.IDOfFile(p)
-		if l, ok := h.locator(id); ok && l.Kind == config.LocatorFile && l.Value != p {
+		if d, ok := declared[id]; ok && d.Path != "" && d.Path != p {
 			continue // [plugins.extensions] wins over the file in extensions/
 		}
 		if err := ValidID(id); err != nil {
@@ -299,31 +309,6 @@ func (h *Host) discover() {
 		}
 		add(&entry{id: id, kind: extcache.KindWASM, path: p})
 	}
-}
-
-func (h *Host) locatorIDs() []string {
-	if h.opts.Config == nil {
-		return nil
-	}
-	set := map[string]bool{}
-	for _, f := range h.opts.Config.Files() {
-		for id := range f.ExtensionPlugins {
-			set[id] = true
-		}
-	}
-	ids := make([]string, 0, len(set))
-	for id := range set {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-func (h *Host) locator(id string) (config.Locator, bool) {
-	if h.opts.Config == nil {
-		return config.Locator{}, false
-	}
-	return h.opts.Config.ExtensionLocator(id)
 }
 
 func (e *entry) where() string {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/config"
 )
 
 // Grants are the capabilities in force for one extension.
@@ -48,7 +47,7 @@ func knownCapability(c api.Capability) bool {
 // baseline, plus permissions, minus deny. "network" alone allows any host;
 // "network:HOST" (repeatable; "*.example.com" for subdomains) grants network
 // with an allow-list. Unknown names are reported as warnings and ignored.
-func GrantsFor(t config.ExtensionTable) (Grants, []string) {
+func GrantsFor(t Settings) (Grants, []string) {
 	g := Grants{caps: map[api.Capability]bool{}}
 	var warnings []string
 	for _, c := range api.BaselineCapabilities {

@@ -2,6 +2,14 @@
 // tote's own lifecycle (installs, downloads, runs) through prioritised
 // events, and add commands to the CLI.
 //
+// It is public so that any Go program can embed tote's plugin model —
+// events with priorities, commands, capabilities granted by configuration,
+// fault containment — without being tote: give [New] a data root and a
+// [Config] (a [StaticConfig] in code will do), register native extensions
+// with [RegisterNative] or put WebAssembly ones in <Home>/extensions, then
+// [Host.Fire] events and [Host.RunCommand] commands. examples/embed-host in
+// the tote repository is such a program.
+//
 // An extension is either a WebAssembly file in $TOTE_HOME/extensions (or
 // declared under [plugins.extensions]) built against the extension contract
 // of package api, or a native extension compiled into tote and registered
