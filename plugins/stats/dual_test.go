@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/extension"
 	"github.com/tote-dev/tote/host/runtime"
 	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/extension"
 	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
 	"github.com/tote-dev/tote/plugins/stats"
 	"github.com/tote-dev/tote/plugins/stats/native"

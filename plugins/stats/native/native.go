@@ -10,7 +10,7 @@ import (
 	"fmt"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/extension"
+	"github.com/tote-dev/tote/host/extension"
 	"github.com/tote-dev/tote/plugins/stats"
 )
 
