@@ -186,16 +186,20 @@ func cmdRegStop(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdRegPushPlugin pushes a plugin file as a plugin author publishes it:
-// registry-push-plugin NAME FILE REPO TAG.
+// registry-push-plugin NAME FILE REPO TAG [VAR] (VAR is set to the
+// manifest's digest).
 func cmdRegPushPlugin(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 4 {
-		ts.Fatalf("usage: registry-push-plugin NAME FILE REPO TAG")
+	if len(args) != 4 && len(args) != 5 {
+		ts.Fatalf("usage: registry-push-plugin NAME FILE REPO TAG [VAR]")
 	}
 	data, err := os.ReadFile(ts.MkAbs(args[1]))
 	ts.Check(err)
-	_, err = reg(ts, args[0]).Push(context.Background(), args[2], args[3], "application/vnd.tote.plugin.v1",
+	d, err := reg(ts, args[0]).Push(context.Background(), args[2], args[3], "application/vnd.tote.plugin.v1",
 		registrytest.Layer{MediaType: registrytest.MediaTypeFor(args[1]), Title: filepath.Base(args[1]), Data: data})
 	ts.Check(err)
+	if len(args) == 5 {
+		ts.Setenv(args[4], d)
+	}
 }
 
 // cmdRegTamper changes the bytes of the layer of REPO:TAG in the

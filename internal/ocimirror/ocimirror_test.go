@@ -19,6 +19,7 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/config"
+	"github.com/tote-dev/tote/internal/plugincache"
 	"github.com/tote-dev/tote/internal/plugincache/registrytest"
 )
 
@@ -379,4 +380,72 @@ func TestCredentials(t *testing.T) {
 	if !warned {
 		t.Error("a broken docker config was not reported")
 	}
+}
+
+// A plugin whose locator pins a manifest digest: the mirror's copy carries
+// the pinned manifest (read from the plugin's registry at push time) and
+// is served only when the plugin is one of its layers. A copy with other
+// bytes — pushed again with the real manifest, or with that annotation
+// forged — is refused; so is a push whose plugin is not that manifest's.
+func TestPinnedPluginLocator(t *testing.T) {
+	reg := registrytest.StartT(t)
+	ctx := context.Background()
+	wasm := []byte("\x00asm\x01\x00\x00\x00 the published plugin")
+	d, err := reg.Push(ctx, "corp/tool", "1", "application/vnd.tote.plugin.v1",
+		registrytest.Layer{MediaType: "application/wasm", Title: "tool.wasm", Data: wasm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locator := "registry://" + reg.Host + "/corp/tool@" + d
+	lm := mirrorOf(t, "oci-layout://"+filepath.Join(t.TempDir(), "layout"))
+	c := &Client{}
+	if _, err := c.PushPlugin(ctx, lm, locator, "tool.wasm", wasm); err != nil {
+		t.Fatal(err)
+	}
+	p, err := (&Client{}).FetchPlugin(ctx, lm, locator, 1<<20)
+	if err != nil || !bytes.Equal(p.Data, wasm) {
+		t.Fatalf("the pinned plugin from the mirror: %v", err)
+	}
+
+	// Other bytes for the same locator: refused at push, and at fetch
+	// when they got in anyway (the mirror writes its own manifest).
+	evil := []byte("\x00asm\x01\x00\x00\x00 a trojan")
+	if _, err := c.PushPlugin(ctx, lm, locator, "tool.wasm", evil); err == nil || !strings.Contains(err.Error(), "is not a layer of the pinned manifest") {
+		t.Fatalf("push of other bytes: %v", err)
+	}
+	pref, pd := mustPinned(t, locator)
+	raw, err := c.originManifest(ctx, pref, pd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, annots := range map[string]map[string]string{
+		"the real manifest":  {AnnotLocator: locator, AnnotOriginManifest: string(raw)},
+		"a forged manifest":  {AnnotLocator: locator, AnnotOriginManifest: strings.Replace(string(raw), digest.FromBytes(wasm).Encoded(), digest.FromBytes(evil).Encoded(), 1)},
+		"no manifest at all": {AnnotLocator: locator},
+	} {
+		w, tagRef, err := c.openWrite(ctx, lm, pluginsRepo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layer := ocispec.Descriptor{MediaType: "application/wasm", Digest: digest.FromBytes(evil), Size: int64(len(evil)),
+			Annotations: map[string]string{ocispec.AnnotationTitle: "tool.wasm"}}
+		if err := pushBlob(ctx, w, layer, func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(evil)), nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pushManifest(ctx, w, tagRef(PluginTag(locator)), ArtifactPlugin, layer, annots); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (&Client{}).FetchPlugin(ctx, lm, locator, 1<<20); err == nil || errors.Is(err, ErrNotFound) {
+			t.Errorf("%s with other bytes: not refused (%v)", name, err)
+		}
+	}
+}
+
+func mustPinned(t *testing.T, locator string) (plugincache.RegistryRef, digest.Digest) {
+	t.Helper()
+	r, d, ok := pinnedLocator(locator)
+	if !ok {
+		t.Fatalf("%s is not pinned", locator)
+	}
+	return r, d
 }

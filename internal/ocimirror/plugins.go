@@ -47,6 +47,11 @@ func (c *Client) FetchPlugin(ctx context.Context, m config.Mirror, locator strin
 		return nil, fmt.Errorf("%s: the manifest is the plugin of locator %q, not %q", ref, got, locator)
 	}
 	l := man.Layers[0]
+	if _, d, ok := pinnedLocator(locator); ok {
+		if err := checkPinned(man.Annotations, d, l); err != nil {
+			return nil, fmt.Errorf("%s: %w", ref, err)
+		}
+	}
 	name := path.Base(l.Annotations[ocispec.AnnotationTitle])
 	if _, ok := pluginMediaTypes[strings.ToLower(path.Ext(name))]; !ok || name == "." || name == "/" {
 		return nil, fmt.Errorf("%s: layer title %q is not a plugin file name (.wasm, .toml, .json, .jsonc, .yaml or .yml)", ref, name)
@@ -70,6 +75,19 @@ func (c *Client) PushPlugin(ctx context.Context, m config.Mirror, locator, name 
 	if !ok {
 		return ref, fmt.Errorf("push %s: %q is not a plugin file name", ref, name)
 	}
+	annots := map[string]string{AnnotLocator: locator}
+	if pref, d, ok := pinnedLocator(locator); ok {
+		// The locator pins a manifest: carry it, so that the copy can be
+		// proved to be that plugin (see AnnotOriginManifest).
+		raw, err := c.originManifest(ctx, pref, d)
+		if err != nil {
+			return ref, fmt.Errorf("push %s: the locator pins manifest %s, which must be read from %s to prove the mirror's copy: %w", ref, d, pref.Host, err)
+		}
+		annots[AnnotOriginManifest] = string(raw)
+		if err := checkPinned(annots, d, content.NewDescriptorFromBytes(mt, data)); err != nil {
+			return ref, fmt.Errorf("push %s: %w", ref, err)
+		}
+	}
 	t, tagRef, err := c.openWrite(ctx, m, pluginsRepo)
 	if err != nil {
 		return ref, err
@@ -79,7 +97,7 @@ func (c *Client) PushPlugin(ctx context.Context, m config.Mirror, locator, name 
 	if err := pushBlob(ctx, t, layer, func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }); err != nil {
 		return ref, fmt.Errorf("push %s: %w", ref, err)
 	}
-	if _, err := pushManifest(ctx, t, tagRef(tag), ArtifactPlugin, layer, map[string]string{AnnotLocator: locator}); err != nil {
+	if _, err := pushManifest(ctx, t, tagRef(tag), ArtifactPlugin, layer, annots); err != nil {
 		return ref, fmt.Errorf("push %s: %w", ref, err)
 	}
 	return ref, nil
