@@ -182,3 +182,21 @@ func TestSystemDependencyNames(t *testing.T) {
 		}
 	}
 }
+
+// A bare install with --build installs the pinned tools that can build and
+// skips the others, as proto's install --build does.
+func TestBareInstallBuildFilters(t *testing.T) {
+	t.Parallel()
+	e, _ := buildEnv(t, true, run("sh", "-c", "true"))
+	e.republish("beta", "1.0.0", "")
+	e.builtins["beta"] = Builtin{ID: "beta", Table: e.table("beta", []string{"1.0.0"})}
+	e.writeProject("alpha = \"1.0.0\"\nbeta = \"1.0.0\"\n")
+	m := e.manager()
+	out, err := m.InstallTools(context.Background(), InstallRequest{Options: InstallOptions{Strategy: StrategyBuild}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].Tool != "alpha" || out[0].Err != nil {
+		t.Fatalf("outcomes = %+v", out)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/internal/version"
 )
 
@@ -65,6 +66,7 @@ func (m *Manager) InstallTools(ctx context.Context, req InstallRequest) ([]Outco
 		for _, id := range m.DetectedTools(ctx) {
 			jobs = append(jobs, Job{Tool: id})
 		}
+		jobs = m.byStrategy(ctx, jobs, req.Options.Strategy)
 	}
 	out := make([]Outcome, len(jobs))
 	// A tool whose plugin requires another tool of this install (poetry
@@ -228,6 +230,25 @@ func (m *Manager) OutdatedTools(ctx context.Context, ids []string, refresh bool,
 	rows := make([]Outdated, len(ids))
 	runPool(ctx, len(ids), workers, func(i int) { rows[i] = m.OutdatedTool(ctx, ids[i], refresh) })
 	return rows
+}
+
+// byStrategy keeps, for a bare install with --build (or --no-build), the
+// tools whose plugins can build from source (or download a prebuilt), as
+// proto does; the others are skipped with a note.
+func (m *Manager) byStrategy(ctx context.Context, jobs []Job, strategy string) []Job {
+	fn := map[string]string{StrategyBuild: api.FuncBuildInstructions, StrategyPrebuilt: api.FuncDownloadPrebuilt}[strategy]
+	if fn == "" {
+		return jobs
+	}
+	var keep []Job
+	for _, j := range jobs {
+		if t, err := m.Tool(ctx, j.Tool); err == nil && !t.Plugin.HasFunction(fn) {
+			m.Logger.Warn(fmt.Sprintf("skipping %s: its plugin does not export %s", j.Tool, fn))
+			continue
+		}
+		keep = append(keep, j)
+	}
+	return keep
 }
 
 // byRequires splits jobs (by index) into those that require no other tool
