@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plugintool"
 	"github.com/tote-dev/tote/host/runtime"
-	"github.com/tote-dev/tote/internal/plugintool"
 )
 
 func load(t *testing.T, id string) *runtime.Plugin {

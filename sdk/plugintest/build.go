@@ -20,7 +20,7 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/tote-dev/tote/internal/plugintool"
+	"github.com/tote-dev/tote/host/plugintool"
 )
 
 // builds remembers what this test process built, by directory, so that

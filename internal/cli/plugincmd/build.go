@@ -9,8 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tote-dev/tote/host/plugintool"
 	"github.com/tote-dev/tote/internal/cli"
-	"github.com/tote-dev/tote/internal/plugintool"
 	"github.com/tote-dev/tote/internal/toolchain"
 )
 

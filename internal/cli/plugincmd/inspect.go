@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/host/plugintool"
 	"github.com/tote-dev/tote/internal/cli"
-	"github.com/tote-dev/tote/internal/plugintool"
 )
 
 // inspectOptions are the inputs of `tote plugin inspect`.

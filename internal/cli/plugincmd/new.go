@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tote-dev/tote/host/plugintool"
 	"github.com/tote-dev/tote/internal/cli"
-	"github.com/tote-dev/tote/internal/plugintool"
 )
 
 // newOptions are the inputs of `tote plugin new`.

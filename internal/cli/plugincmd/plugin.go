@@ -1,5 +1,5 @@
 // Package plugincmd implements `tote plugin`: the plugin author's toolchain
-// (new, build, inspect). The logic is in internal/plugintool; these commands
+// (new, build, inspect). The logic is in host/plugintool; these commands
 // parse flags and print.
 package plugincmd
 

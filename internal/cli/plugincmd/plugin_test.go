@@ -18,8 +18,8 @@ import (
 
 	"github.com/tote-dev/tote/api"
 
+	"github.com/tote-dev/tote/host/plugintool"
 	"github.com/tote-dev/tote/internal/cli"
-	"github.com/tote-dev/tote/internal/plugintool"
 	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
 )
 
