@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,5 +199,106 @@ func TestBareInstallBuildFilters(t *testing.T) {
 	}
 	if len(out) != 1 || out[0].Tool != "alpha" || out[0].Err != nil {
 		t.Fatalf("outcomes = %+v", out)
+	}
+}
+
+// Requirements are checked as proto checks them, each failure listed, and
+// nothing is downloaded when one fails.
+func TestBuildRequirements(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "fancytool"), []byte("#!/bin/sh\necho \"fancytool version 1.2.3 (build 7)\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, c := range []struct {
+		reqs []api.BuildRequirement
+		want string
+	}{
+		{[]api.BuildRequirement{{Type: api.RequireCommandVersion, Args: []string{"fancytool", ">=1.2", ""}}}, ""},
+		{[]api.BuildRequirement{{Type: api.RequireCommandVersion, Args: []string{"fancytool", ">=2.0", "--version"}}}, "command fancytool does not meet the required version >=2.0, found 1.2.3"},
+		{[]api.BuildRequirement{
+			{Type: api.RequireCommandExistsOnPath, Args: []string{"no-such-tool-xyz"}},
+			{Type: api.RequireCommandVersion, Args: []string{"also-missing-xyz", "^1", ""}},
+		}, "command no-such-tool-xyz does not exist on PATH, please install it and try again; command also-missing-xyz does not exist on PATH"},
+		{[]api.BuildRequirement{{Type: "future-requirement"}}, `unsupported build requirement "future-requirement"`},
+	} {
+		e := newEnv(t, map[string][]string{"alpha": {"1.0.0"}})
+		reqs := c.reqs
+		e.builtins["alpha"].Table[api.FuncBuildInstructions] = pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.BuildInstructionsInput) (api.BuildInstructionsOutput, error) {
+			return api.BuildInstructionsOutput{
+				Source:       &api.SourceLocation{Type: "archive", URL: fixtureBase + "/alpha/1.0.0/alpha-1.0.0.tar.gz", Prefix: "alpha-1.0.0"},
+				Requirements: reqs,
+			}, nil
+		})
+		e.writeGlobal("[tools.alpha]\npermissions = [\"exec\"]\n")
+		_, err := e.manager().InstallVersion(context.Background(), "alpha", "1.0.0", InstallOptions{Strategy: StrategyBuild})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%+v: %v", reqs, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%+v: err = %v, want %q", reqs, err, c.want)
+		case c.want != "" && len(e.mirror.Requests()) != 0:
+			t.Errorf("%+v: downloaded %v after a failed requirement", reqs, e.mirror.Requests())
+		}
+	}
+}
+
+// A Git source and a builder, as proto clones them: over http from the
+// mirror (a bare repository served by the dumb protocol), through the
+// url-rewrites, at a tag; the builder's executable runs a build step.
+func TestBuildFromGit(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	e := newEnv(t, map[string][]string{"alpha": {"1.0.0"}})
+	work := t.TempDir()
+	gitRun := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t", "GIT_CONFIG_NOSYSTEM=1", "HOME="+work)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitRun(work, "init", "-q", "-b", "main", "src")
+	src := filepath.Join(work, "src")
+	os.MkdirAll(filepath.Join(src, "tools"), 0o755)
+	os.WriteFile(filepath.Join(src, "VERSION"), []byte("from-git\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "tools", "make-alpha"), []byte("#!/bin/sh\nmkdir -p bin && printf '#!/bin/sh\\necho %s\\n' \"$(cat VERSION)\" > bin/alpha && chmod 755 bin/alpha\n"), 0o644)
+	gitRun(src, "add", ".")
+	gitRun(src, "commit", "-q", "-m", "v1")
+	gitRun(src, "tag", "v1.0.0")
+	os.WriteFile(filepath.Join(src, "VERSION"), []byte("later\n"), 0o644)
+	gitRun(src, "commit", "-q", "-am", "later")
+	bare := filepath.Join(e.mirror.Root, "dl", "git", "alpha.git")
+	gitRun(work, "clone", "-q", "--bare", src, bare)
+	gitRun(bare, "update-server-info")
+	e.builtins["alpha"].Table[api.FuncBuildInstructions] = pluginhost.Handle(func(ctx context.Context, h pluginhost.Host, in api.BuildInstructionsInput) (api.BuildInstructionsOutput, error) {
+		repo := api.GitSource{URL: fixtureBase + "/git/alpha.git", Reference: "v1.0.0"}
+		return api.BuildInstructionsOutput{
+			Source: &api.SourceLocation{Type: "git", URL: repo.URL, Reference: repo.Reference},
+			Instructions: []api.BuildInstruction{
+				{Type: api.BuildInstallBuilder, Builder: &api.BuilderInstruction{ID: "alpha-maker", Exe: "tools/make-alpha", Git: repo}},
+				{Type: api.BuildRunCommand, Command: &api.CommandInstruction{Exe: "alpha-maker", Builder: true}},
+			},
+		}, nil
+	})
+	e.writeGlobal("[tools.alpha]\npermissions = [\"exec\"]\n")
+	m := e.manager()
+	res, err := m.InstallVersion(context.Background(), "alpha", "1.0.0", InstallOptions{Strategy: StrategyBuild})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(res.Dir, "bin", "alpha"))
+	if err != nil || !strings.Contains(string(b), "echo from-git") {
+		t.Fatalf("bin/alpha = %q, %v", b, err)
+	}
+	if rec, _ := m.InstalledRecord("alpha", "1.0.0"); rec.SourceURL != fixtureBase+"/git/alpha.git#v1.0.0" {
+		t.Errorf("source %q", rec.SourceURL)
+	}
+	if _, err := os.Stat(filepath.Join(e.home, "builders", "alpha-maker", "tools", "make-alpha")); err != nil {
+		t.Errorf("builder checkout: %v", err)
 	}
 }
