@@ -20,11 +20,8 @@ import (
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/runtime"
+	"github.com/tote-dev/tote/host/tools"
 	"github.com/tote-dev/tote/host/vpath"
-	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/launch"
-	"github.com/tote-dev/tote/internal/store"
-	"github.com/tote-dev/tote/internal/toolchain"
 )
 
 // Sandbox is the throw-away environment a [Plugin] runs in. Every directory
@@ -159,8 +156,7 @@ type Plugin struct {
 	t      testing.TB
 	opts   []Option
 	o      options
-	m      *toolchain.Manager
-	st     *store.Store
+	tc     *tools.Toolchain
 	mounts vpath.Mounts
 }
 
@@ -192,7 +188,7 @@ func newPlugin(t testing.TB, wasm string, opts []Option) (*Plugin, error) {
 	if o.id == "" {
 		o.id = strings.ReplaceAll(strings.TrimSuffix(filepath.Base(wasm), ".wasm"), "_", "-")
 	}
-	if err := store.CheckName("tool id", o.id); err != nil {
+	if err := tools.CheckID(o.id); err != nil {
 		return nil, fmt.Errorf("%w (set one with plugintest.ID)", err)
 	}
 	for k, v := range o.vars {
@@ -210,23 +206,12 @@ func newPlugin(t testing.TB, wasm string, opts []Option) (*Plugin, error) {
 			return nil, err
 		}
 	}
-	st := &store.Store{Home: sb.Home}
-	if err := st.EnsureDirs(); err != nil {
-		return nil, err
-	}
-	if err := shareCompileCache(st); err != nil {
-		t.Logf("plugintest: compiled plugins are not shared between sandboxes: %v", err)
-	}
 	global, err := o.prototoolsFile(wasm)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(config.GlobalFile(sb.Home), global, 0o644); err != nil {
+	if err := os.WriteFile(tools.GlobalConfig(sb.Home), global, 0o644); err != nil {
 		return nil, err
-	}
-	cfg, err := config.Load(sb.Cwd, sb.UserHome, sb.Home)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox configuration:\n%s\n%w", global, err)
 	}
 
 	env := runtime.DetectHostEnvironment(context.Background())
@@ -246,9 +231,8 @@ func newPlugin(t testing.TB, wasm string, opts []Option) (*Plugin, error) {
 		rc = rc.WithCallTimeout(o.callTimeout)
 	}
 	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	m := toolchain.New(toolchain.Options{
-		Config:   cfg,
-		Store:    st,
+	tc, err := tools.Open(tools.Options{
+		Home:     sb.Home,
 		Cwd:      sb.Cwd,
 		UserHome: sb.UserHome,
 		Env:      env,
@@ -257,16 +241,22 @@ func newPlugin(t testing.TB, wasm string, opts []Option) (*Plugin, error) {
 		Version:  o.version,
 		Runtime:  rc,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("sandbox configuration:\n%s\n%w", global, err)
+	}
+	if err := shareCompileCache(tc); err != nil {
+		t.Logf("plugintest: compiled plugins are not shared between sandboxes: %v", err)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		m.Close(ctx)
+		tc.Close(ctx)
 	})
 	p := &Plugin{
-		ID: o.id, Wasm: wasm, Sandbox: sb, t: t, opts: opts, o: o, m: m, st: st,
-		mounts: vpath.ToolMounts(sb.Home, sb.UserHome, sb.Cwd, st.TempDir()),
+		ID: o.id, Wasm: wasm, Sandbox: sb, t: t, opts: opts, o: o, tc: tc,
+		mounts: vpath.ToolMounts(sb.Home, sb.UserHome, sb.Cwd, tc.TempDir()),
 	}
-	if _, err := m.Tool(testContext(t), o.id); err != nil {
+	if _, err := tc.Plugin(testContext(t), o.id); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -320,12 +310,12 @@ func tomlString(s string) string {
 // shareCompileCache points the sandbox's compiled-code cache at one
 // directory shared by every sandbox and test run, so that a plugin is
 // compiled to machine code once, not once per sandbox.
-func shareCompileCache(st *store.Store) error {
+func shareCompileCache(tc *tools.Toolchain) error {
 	shared, err := cacheDir("wasm-compiled")
 	if err != nil {
 		return err
 	}
-	link := st.CacheDir("wasm")
+	link := tc.CacheDir("wasm")
 	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
 		return err
 	}
@@ -348,26 +338,26 @@ func (w testWriter) Write(b []byte) (int, error) {
 // Has reports whether the plugin exports the contract function fn (one of
 // the api.Func* names).
 func (p *Plugin) Has(fn string) bool {
-	t, err := p.m.Tool(testContext(p.t), p.ID)
-	return err == nil && t.Plugin.HasFunction(fn)
+	pl, err := p.tc.Plugin(testContext(p.t), p.ID)
+	return err == nil && pl.HasFunction(fn)
 }
 
 // Call calls any exported function with in encoded as JSON, decoding the
 // output into out (which may be nil). Errors are tote's: they name the
 // plugin and the function.
 func (p *Plugin) Call(fn string, in, out any) error {
-	t, err := p.m.Tool(testContext(p.t), p.ID)
+	pl, err := p.tc.Plugin(testContext(p.t), p.ID)
 	if err != nil {
 		return err
 	}
-	return t.Plugin.Call(testContext(p.t), fn, in, out)
+	return pl.Call(testContext(p.t), fn, in, out)
 }
 
 // callWriting is Call with the directories dirs (virtual) writable by the
 // plugin during the call, as tote makes the install directory writable
 // during an install's calls. Each is created if missing.
 func (p *Plugin) callWriting(fn string, in, out any, dirs ...api.VirtualPath) error {
-	t, err := p.m.Tool(testContext(p.t), p.ID)
+	pl, err := p.tc.Plugin(testContext(p.t), p.ID)
 	if err != nil {
 		return err
 	}
@@ -385,21 +375,21 @@ func (p *Plugin) callWriting(fn string, in, out any, dirs ...api.VirtualPath) er
 		}
 		ctx = runtime.WithWritable(ctx, real)
 	}
-	return t.Plugin.Call(ctx, fn, in, out)
+	return pl.Call(ctx, fn, in, out)
 }
 
 // Context is the context tote sends for version ("" before resolution):
 // the tool directory, temporary directory and working directory as virtual
 // paths, and the version.
 func (p *Plugin) Context(version string) api.Context {
-	toolDir := p.st.ToolDir(p.ID)
+	toolDir := p.tc.ToolDir(p.ID)
 	if version != "" {
-		toolDir = p.st.VersionDir(p.ID, version)
+		toolDir = p.tc.VersionDir(p.ID, version)
 	}
 	return api.Context{
 		ProtoVersion: p.o.version,
 		ToolDir:      p.Virtual(toolDir),
-		TempDir:      p.Virtual(filepath.Join(p.st.TempDir(), p.ID)),
+		TempDir:      p.Virtual(filepath.Join(p.tc.TempDir(), p.ID)),
 		WorkingDir:   p.Virtual(p.Sandbox.Cwd),
 		Version:      version,
 	}
@@ -431,7 +421,7 @@ func (p *Plugin) ctx(c api.Context) api.Context {
 
 func (p *Plugin) installDir(dir api.VirtualPath, version string) api.VirtualPath {
 	if dir.IsZero() && version != "" {
-		return p.Virtual(p.st.VersionDir(p.ID, version))
+		return p.Virtual(p.tc.VersionDir(p.ID, version))
 	}
 	return dir
 }
@@ -637,26 +627,15 @@ func (p *Plugin) Reinstall(spec string) (*Installed, error) {
 func (p *Plugin) install(spec string, force bool) (*Installed, error) {
 	ctx := testContext(p.t)
 	if bin, err := shimBinary(); err == nil {
-		p.m.ShimBin = bin
+		p.tc.SetShimBinary(bin)
 	} else {
 		p.t.Logf("plugintest: shims will be scripts: %v", err)
 	}
-	res, err := p.m.Install(ctx, p.ID, spec, toolchain.InstallOptions{Force: force, Quiet: true})
+	res, err := p.tc.Install(ctx, p.ID, spec, force)
 	if err != nil {
 		return nil, err
 	}
-	out := &Installed{Version: res.Version, Dir: res.Dir, Already: res.Already, Exes: map[string]string{}}
-	man, err := p.st.ReadManifest(p.ID)
-	if err != nil {
-		return nil, err
-	}
-	if iv, ok := man.InstalledVersions[res.Version]; ok {
-		out.Checksum, out.SourceURL = iv.Checksum, iv.SourceURL
-		for name, e := range iv.Exes {
-			out.Exes[name] = e.Path
-		}
-	}
-	return out, nil
+	return &Installed{Version: res.Version, Dir: res.Dir, Already: res.Already, Exes: res.Exes, Checksum: res.Checksum, SourceURL: res.SourceURL}, nil
 }
 
 // InstallGlobal installs a global package with the tool at the version
@@ -664,31 +643,28 @@ func (p *Plugin) install(spec string, force bool) (*Installed, error) {
 // `tote install-global` does: the plugin's install_global with the tool's
 // globals bin directory. The plugin usually needs [Grant]("exec").
 func (p *Plugin) InstallGlobal(dependency string) error {
-	_, err := p.m.InstallGlobal(testContext(p.t), p.ID, dependency)
-	return err
+	return p.tc.InstallGlobal(testContext(p.t), p.ID, dependency)
 }
 
 // UninstallGlobal removes a global package, as `tote uninstall-global` does.
 func (p *Plugin) UninstallGlobal(dependency string) error {
-	_, err := p.m.UninstallGlobal(testContext(p.t), p.ID, dependency)
-	return err
+	return p.tc.UninstallGlobal(testContext(p.t), p.ID, dependency)
 }
 
 // GlobalsBinDir is the tool's globals bin directory,
 // $TOTE_HOME/tools/<id>/globals/bin.
-func (p *Plugin) GlobalsBinDir() string { return p.m.GlobalsBinDir(p.ID) }
+func (p *Plugin) GlobalsBinDir() string { return p.tc.GlobalsBinDir(p.ID) }
 
 // Uninstall removes an installed version, as `tote uninstall` does.
 func (p *Plugin) Uninstall(version string) error {
-	_, err := p.m.Uninstall(testContext(p.t), p.ID, version)
-	return err
+	return p.tc.Uninstall(testContext(p.t), p.ID, version)
 }
 
 // Resolve turns a spec ("1.2", "^1", "latest", an alias) into a version
 // against the plugin's current version list, as `tote install` does, but
 // without preferring installed versions.
 func (p *Plugin) Resolve(spec string) (string, error) {
-	return p.m.Resolve(testContext(p.t), p.ID, spec, toolchain.ResolveOptions{Refresh: true, Remote: true})
+	return p.tc.Resolve(testContext(p.t), p.ID, spec)
 }
 
 // Detect finds the version spec for the sandbox's working directory as
@@ -697,13 +673,10 @@ func (p *Plugin) Resolve(spec string) (string, error) {
 // came from.
 func (p *Plugin) Detect() (spec, source string, err error) {
 	// Re-read the configuration: the test may have written a .prototools.
-	cfg, err := config.Load(p.Sandbox.Cwd, p.Sandbox.UserHome, p.Sandbox.Home)
-	if err != nil {
+	if err := p.tc.Reload(); err != nil {
 		return "", "", err
 	}
-	p.m.Config = cfg
-	det, err := p.m.Detect(testContext(p.t), p.ID)
-	return det.Spec, det.Source, err
+	return p.tc.Detect(testContext(p.t), p.ID)
 }
 
 // Run runs an executable of an installed version the way `tote run` does
@@ -711,14 +684,14 @@ func (p *Plugin) Detect() (spec, source string, err error) {
 // working directory and returns its combined output. exe "" is the primary
 // executable.
 func (p *Plugin) Run(version, exe string, args ...string) ([]byte, error) {
-	plan, err := p.m.PrepareRun(testContext(p.t), p.ID, toolchain.RunOptions{Spec: version, Exe: exe, Args: args})
+	plan, err := p.tc.PrepareRun(testContext(p.t), p.ID, version, exe, args)
 	if err != nil {
 		return nil, err
 	}
 	return p.runPlan(plan)
 }
 
-func (p *Plugin) runPlan(plan *launch.Plan) ([]byte, error) {
+func (p *Plugin) runPlan(plan *tools.Run) ([]byte, error) {
 	if goruntime.GOOS == "windows" {
 		return nil, errors.New("plugintest: running executables is not supported on Windows")
 	}
@@ -738,16 +711,16 @@ func (p *Plugin) runPlan(plan *launch.Plan) ([]byte, error) {
 func (p *Plugin) Command(name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(testContext(p.t), name, args...)
 	cmd.Dir = p.Sandbox.Cwd
-	path := p.st.ShimsDir() + string(os.PathListSeparator) + p.st.BinDir() + string(os.PathListSeparator) + os.Getenv("PATH")
+	path := p.tc.ShimsDir() + string(os.PathListSeparator) + p.tc.BinDir() + string(os.PathListSeparator) + os.Getenv("PATH")
 	cmd.Env = append(os.Environ(), "TOTE_HOME="+p.Sandbox.Home, "HOME="+p.Sandbox.UserHome, "PATH="+path)
 	return cmd
 }
 
 // BinDir is $TOTE_HOME/bin, where the newest version's executables are linked.
-func (p *Plugin) BinDir() string { return p.st.BinDir() }
+func (p *Plugin) BinDir() string { return p.tc.BinDir() }
 
 // ShimsDir is $TOTE_HOME/shims.
-func (p *Plugin) ShimsDir() string { return p.st.ShimsDir() }
+func (p *Plugin) ShimsDir() string { return p.tc.ShimsDir() }
 
 // fork returns a new sandbox with the same plugin and options.
 func (p *Plugin) fork(t testing.TB) *Plugin {

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/internal/launch"
+	"github.com/tote-dev/tote/host/tools"
 )
 
 // ResolveVersions checks version resolution, with one subtest per entry of
@@ -359,7 +359,7 @@ func Executables(t *testing.T, p *Plugin, version string, wantNames []string) {
 				t.Fatalf("cannot check shims: %v", err)
 			}
 			cmd := p.Command(shim, "--version")
-			cmd.Env = append(cmd.Env, launch.EnvVar(p.ID)+"="+version)
+			cmd.Env = append(cmd.Env, tools.EnvVar(p.ID)+"="+version)
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("run shim %s --version: %v\n%s", shim, err, out)
@@ -480,7 +480,7 @@ func Globals(t *testing.T, p *Plugin, version, dependency, exe string) {
 	if err != nil {
 		t.Fatalf("install %s %s: %v", p.ID, version, err)
 	}
-	t.Setenv(launch.EnvVar(p.ID), inst.Version)
+	t.Setenv(tools.EnvVar(p.ID), inst.Version)
 	bin := filepath.Join(p.GlobalsBinDir(), exe)
 	ok := t.Run("install_global", func(t *testing.T) {
 		if err := p.InstallGlobal(dependency); err != nil {
