@@ -396,22 +396,21 @@ func (m *Manager) lockedFromMirrors(ctx context.Context, id, ver, plat, sha stri
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			return nil, nil, false, err
 		}
-		res, err := m.fetchHit(ctx, hit, file, false)
-		if err == nil {
+		res, unpacked, err := m.fetchHitStreamed(ctx, hit, file, false, o, name, prefix, func(res install.DownloadResult) error {
 			// The layer's digest was checked in flight; the lockfile's
 			// checksum is that digest.
-			err = checkExpectedSHA(o.expect, res.SHA256, hit.Ref)
-		}
-		if err == nil {
-			err = m.checkPinned(res, o, hit.Ref)
-		}
+			if err := checkExpectedSHA(o.expect, res.SHA256, hit.Ref); err != nil {
+				return err
+			}
+			return m.checkPinned(res, o, hit.Ref)
+		})
 		if err != nil {
 			os.Remove(file)
 			misses = append(misses, m.logMiss(id, ver, plat, mr, err))
 			continue
 		}
 		m.Logger.Info("fetched the locked archive from a mirror", "tool", id, "version", ver, "ref", hit.Ref)
-		a := &archive{file: file, name: name, prefix: prefix, source: firstNonEmpty(o.lockSource, hit.File.Source), sha256: res.SHA256, size: res.Size, from: hit.Ref}
+		a := &archive{file: file, name: name, prefix: prefix, source: firstNonEmpty(o.lockSource, hit.File.Source), sha256: res.SHA256, size: res.Size, from: hit.Ref, unpacked: unpacked}
 		m.cacheArchive(a, id, ver, plat)
 		return a, nil, false, nil
 	}
@@ -460,6 +459,13 @@ func (m *Manager) logMiss(id, ver, plat string, mr config.Mirror, err error) str
 // hashing it: sha256 always, sha512 when asked. The layer's digest is
 // checked while it arrives.
 func (m *Manager) fetchHit(ctx context.Context, hit *ocimirror.ToolHit, file string, want512 bool) (install.DownloadResult, error) {
+	return m.fetchHitTee(ctx, hit, file, want512, nil)
+}
+
+// fetchHitTee is fetchHit that also writes the bytes to tee as they
+// arrive (an unpacker); a tee that fails is written no more, and the
+// fetch goes on.
+func (m *Manager) fetchHitTee(ctx context.Context, hit *ocimirror.ToolHit, file string, want512 bool, tee io.Writer) (install.DownloadResult, error) {
 	max := unpackLimit(m.Config.Settings().Unpack.MaxSize, install.DefaultMaxUnpackSize)
 	if hit.File.Size > max {
 		return install.DownloadResult{}, &install.TooLargeError{Size: hit.File.Size, Max: max, Setting: "settings.unpack.max-size"}
@@ -472,12 +478,15 @@ func (m *Manager) fetchHit(ctx context.Context, hit *ocimirror.ToolHit, file str
 	defer os.Remove(part)
 	h256 := sha256.New()
 	var h512 hash.Hash
-	w := io.MultiWriter(f, h256)
+	ws := []io.Writer{f, h256}
 	if want512 {
 		h512 = sha512.New()
-		w = io.MultiWriter(f, h256, h512)
+		ws = append(ws, h512)
 	}
-	err = m.mirrorClient().Fetch(ctx, hit, w)
+	if tee != nil {
+		ws = append(ws, &bestEffort{w: tee})
+	}
+	err = m.mirrorClient().Fetch(ctx, hit, io.MultiWriter(ws...))
 	if err == nil {
 		err = f.Sync()
 	}
@@ -495,6 +504,63 @@ func (m *Manager) fetchHit(ctx context.Context, hit *ocimirror.ToolHit, file str
 		res.SHA512 = hex.EncodeToString(h512.Sum(nil))
 	}
 	return res, nil
+}
+
+// bestEffort writes to w until w fails once, then drops the bytes: the
+// unpacker of a streamed install stops on a bad archive, and the archive
+// is unpacked from the verified file instead.
+type bestEffort struct {
+	w      io.Writer
+	failed bool
+}
+
+func (b *bestEffort) Write(p []byte) (int, error) {
+	if !b.failed {
+		if _, err := b.w.Write(p); err != nil {
+			b.failed = true
+		}
+	}
+	return len(p), nil
+}
+
+// fetchHitStreamed fetches a mirror's archive into file as fetchHit does
+// and, when o allows it (o.stream, a tar archive by its name, an empty
+// install directory), unpacks it into o.installDir while it arrives, as an
+// upstream download is. check verifies the fetched file; only then does
+// unpacked report that the install directory holds the archive. On any
+// failure the install directory is emptied again for the next source.
+func (m *Manager) fetchHitStreamed(ctx context.Context, hit *ocimirror.ToolHit, file string, want512 bool, o acquireOptions, name, prefix string, check func(install.DownloadResult) error) (res install.DownloadResult, unpacked bool, err error) {
+	var stream *install.StreamUnpack
+	if o.stream && install.StreamFormat(name) && isEmptyDir(o.installDir) {
+		uo := o.unpack
+		uo.Prefix, uo.Name = prefix, path.Base(name)
+		if s, err := install.StartStreamUnpack(ctx, o.installDir, uo); err == nil {
+			stream = s
+		}
+	}
+	if stream == nil {
+		res, err = m.fetchHit(ctx, hit, file, want512)
+		if err == nil {
+			err = check(res)
+		}
+		return res, false, err
+	}
+	res, err = m.fetchHitTee(ctx, hit, file, want512, stream)
+	stream.Close(err) // nil: the whole archive was given
+	streamErr := stream.Wait()
+	if err == nil {
+		err = check(res)
+	}
+	if err == nil && streamErr == nil {
+		return res, true, nil
+	}
+	if streamErr != nil && err == nil {
+		m.Logger.Debug("unpacking from the file: the streamed unpack stopped", "tool", hit.File.Tool, "version", hit.File.Version, "err", streamErr)
+	}
+	if eerr := emptyDir(o.installDir); eerr != nil && err == nil {
+		err = eerr
+	}
+	return res, false, err
 }
 
 // useCached puts a cached archive at file (a hard link) and checks it
