@@ -96,6 +96,36 @@ func BenchmarkWarmLoadFirstCall(b *testing.B) {
 	}
 }
 
+// BenchmarkFirstCall is a one-off use of a plugin never compiled before
+// (no cache at all): load and one register_tool call (which runs the Go
+// guest's _initialize), compiled by wazero's optimising compiler or run in
+// its interpreter.
+func BenchmarkFirstCall(b *testing.B) {
+	wasm, ctx := readFixture(b, "hello"), context.Background()
+	in := api.RegisterToolInput{ID: "bench"}
+	for _, engine := range []string{"compiler", "interpreter"} {
+		b.Run(engine, func(b *testing.B) {
+			for b.Loop() {
+				cfg := NewConfig()
+				cfg.interpreter = engine == "interpreter"
+				rt, err := New(ctx, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := rt.LoadBytes(ctx, wasm, LoadOptions{ID: "hello"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var out api.RegisterToolOutput
+				if err := p.Call(ctx, api.FuncRegisterTool, in, &out); err != nil {
+					b.Fatal(err)
+				}
+				rt.Close(ctx)
+			}
+		})
+	}
+}
+
 func readFixture(b *testing.B, name string) []byte {
 	wasm, err := os.ReadFile(fixture(b, name))
 	if err != nil {

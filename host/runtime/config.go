@@ -33,6 +33,10 @@ type Config struct {
 	mounts      vpath.Mounts
 	limits      services.Limits
 	environ     func() []string
+	// interpreter runs plugins in wazero's interpreter instead of
+	// compiling them (measured in BenchmarkFirstCall: slower on a first
+	// call of a Go plugin too, so only the benchmark sets it).
+	interpreter bool
 }
 
 // defaultConfig holds every default in one place.

@@ -220,7 +220,11 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 		Config: p.configKeys,
 		Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxHTTPResponse(r.cfg.limits), MaxVarBytes: 1 << 20},
 	}
-	rc := wazero.NewRuntimeConfig().
+	base := wazero.NewRuntimeConfig()
+	if r.cfg.interpreter {
+		base = wazero.NewRuntimeConfigInterpreter()
+	}
+	rc := base.
 		WithCompilationCache(r.cache).
 		WithCloseOnContextDone(true).
 		WithMemoryLimitPages(pages)
