@@ -16,14 +16,15 @@
 # speed, to show download and unpack overlapping.
 #
 # Usage: bash bench/install.sh REV [ROUNDS]     (RATE=20MB FORMATS="gz xz" …)
-# Results: bench/out/install/runs.txt (every run), medians.txt.
+# Results: bench/out/_install/runs.txt (every run), medians.txt (the
+# leading _ keeps the unpacked Go sources out of go build ./...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rev="${1:?usage: bash bench/install.sh GIT-REV [ROUNDS]}"
 rounds="${2:-3}"
 formats="${FORMATS:-gz xz zst zip}"
-out="$PWD/bench/out/install"
-arch="$PWD/bench/out/install-archives"
+out="$PWD/bench/out/_install"
+arch="$PWD/bench/out/_install-archives"
 mkdir -p "$out" "$arch"
 rm -rf "$out"/home-* "$out"/untar "$out"/runs.txt "$out"/old-src
 go build -o "$out/tote" ./cmd/tote
@@ -78,6 +79,9 @@ exe-path = "bin/big"
 [install]
 download-url = "https://big.example/{download_file}"
 checksum-url = "https://big.example/{checksum_file}"
+
+[resolve]
+versions = ["1.0.0"]
 TOML
 	done
 done
@@ -131,12 +135,16 @@ done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.txt"
 
 # per format and command: median wall, median CPU (user+sys), max peak RSS
-for f in $formats; do
-	echo "== $(ext "$f"): $(stat -c %s "$arch/big-1.0.0.$(ext "$f")") bytes"
-	for name in "tote-$rev" tote-now "curl|tar" "curl;sha;tar"; do
-		awk -v f="$f" -v n="$name" '$1 == f && $2 == n { w[++k] = $3; c[k] = $4 + $5; if ($6 > rss) rss = $6 }
-			END { asort(w); asort(c); m = (k % 2) ? w[(k + 1) / 2] : (w[k / 2] + w[k / 2 + 1]) / 2
-				mc = (k % 2) ? c[(k + 1) / 2] : (c[k / 2] + c[k / 2 + 1]) / 2
-				printf "%-14s wall %6.2f s  cpu %6.2f s  peak RSS %6.1f MB  (n=%d)\n", n, m, mc, rss / 1024, k }' "$out/runs.txt"
+median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+summary() {
+	for f in $formats; do
+		echo "== $(ext "$f"): $(stat -c %s "$arch/big-1.0.0.$(ext "$f")") bytes"
+		for name in "tote-$rev" tote-now "curl|tar" "curl;sha;tar"; do
+			sel() { awk -v f="$f" -v n="$name" "\$1 == f && \$2 == n { print $1 }" "$out/runs.txt"; }
+			printf "%-14s wall %6s s  cpu %6s s  peak RSS %6s MB  (n=%s)\n" "$name" \
+				"$(sel '$3' | median)" "$(sel '$4 + $5' | median)" \
+				"$(sel '$6 / 1024' | sort -g | tail -1 | xargs printf %.1f)" "$(sel 1 | wc -l)"
+		done
 	done
-done | tee "$out/medians.txt"
+}
+summary | tee "$out/medians.txt"

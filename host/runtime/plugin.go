@@ -274,10 +274,13 @@ func (p *Plugin) Call(ctx context.Context, fn string, in, out any) error {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return bad("empty output, want a JSON document", nil)
 	}
-	if !json.Valid(raw) {
-		return bad("output is not valid JSON", nil)
-	}
+	// Unmarshal checks the whole document before it decodes (one scan
+	// more with json.Valid first).
 	if err := json.Unmarshal(raw, out); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return bad("output is not valid JSON", nil)
+		}
 		return bad(fmt.Sprintf("decode output into %T: %v", out, err), err)
 	}
 	return nil

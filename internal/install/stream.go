@@ -20,9 +20,9 @@ var ErrRestarted = errors.New("the download started over")
 
 // streamChunks is how many chunks (of up to 128 KiB, the downloader's
 // buffer) a StreamUnpack holds while its unpacker is busy: the download
-// runs up to 4 MiB ahead of the decompressor instead of waiting for it on
+// runs up to 1 MiB ahead of the decompressor instead of waiting for it on
 // every read.
-const streamChunks = 32
+const streamChunks = 8
 
 // StreamUnpack unpacks a tar archive (plain, gzip, xz, zstd or bzip2) into
 // a staging directory while its bytes arrive: it is the [Request.Tee] of
