@@ -40,10 +40,11 @@ require (
 	oras.land/oras-go/v2 v2.6.0 // indirect
 )
 
-// plugintest lives in the tote repository and uses tote's own toolchain
-// (internal/toolchain, host/runtime) to install tools for real. A plugin
-// module that imports it needs the same replace lines (tote plugin new
-// --sdk writes them).
+// plugintest imports only tote's public packages (api, host/runtime,
+// host/vpath, host/plugintool, host/tools), which install tools for real.
+// Until tote's modules are published, this checkout stands in for them: a
+// plugin module that imports plugintest needs the same replace lines (tote
+// plugin new --sdk writes them).
 replace (
 	github.com/tote-dev/tote => ../..
 	github.com/tote-dev/tote/api => ../../api
