@@ -222,17 +222,15 @@ func (m *Manager) acquire(ctx context.Context, t *Tool, ver string, o acquireOpt
 			misses = append(misses, m.logMiss(id, ver, plat, mr, err))
 			continue
 		}
-		res, err := m.fetchHit(ctx, hit, file, want.Algo == install.AlgoSHA512)
-		if err == nil {
-			err = verify(res, hit.Ref)
-		}
+		res, unpacked, err := m.fetchHitStreamed(ctx, hit, file, want.Algo == install.AlgoSHA512, o, name, dl.ArchivePrefix,
+			func(res install.DownloadResult) error { return verify(res, hit.Ref) })
 		if err != nil {
 			os.Remove(file)
 			misses = append(misses, m.logMiss(id, ver, plat, mr, err))
 			continue
 		}
 		m.Logger.Info("fetched from a mirror", "tool", id, "version", ver, "ref", hit.Ref)
-		a.sha256, a.size, a.from = res.SHA256, res.Size, hit.Ref
+		a.sha256, a.size, a.from, a.unpacked = res.SHA256, res.Size, hit.Ref, unpacked
 		m.cacheArchive(a, id, ver, plat)
 		return a, nil
 	}
