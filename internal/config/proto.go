@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -307,6 +308,9 @@ func (p *parser) backends(f *File, at []string, v any) error {
 	return nil
 }
 
+// shellAliasName is a name every shell takes for an alias unquoted.
+var shellAliasName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
 // shell reads proto's [shell] table (aliases = { name = "command" }).
 func (p *parser) shell(f *File, at []string, v any) error {
 	m, err := p.table(at, v)
@@ -322,6 +326,12 @@ func (p *parser) shell(f *File, at []string, v any) error {
 		aliases, err := p.stringTable(kat, m[k])
 		if err != nil {
 			return err
+		}
+		for name := range aliases {
+			if !shellAliasName.MatchString(name) {
+				p.warnf(f, sub(kat, name), "[shell] alias %q is skipped: a shell alias name is letters, digits, '_', '.' and '-'", name)
+				delete(aliases, name)
+			}
 		}
 		f.ShellAliases = aliases
 	}
