@@ -39,7 +39,12 @@ func profileQuote(sh, v string) string {
 		name := strings.Trim(v[loc[0]+1:loc[1]], "{}")
 		switch sh {
 		case "fish":
-			b.WriteString("{$" + name + "}")
+			// fish has no ${NAME} in double quotes: $NAME, then close and
+			// reopen the quotes when a name character follows.
+			b.WriteString("$" + name)
+			if rest := v[loc[1]:]; rest != "" && (rest[0] == '_' || rest[0] >= 'A' && rest[0] <= 'Z' || rest[0] >= 'a' && rest[0] <= 'z' || rest[0] >= '0' && rest[0] <= '9') {
+				b.WriteString(`""`)
+			}
 		case "pwsh":
 			b.WriteString("${env:" + name + "}")
 		default:

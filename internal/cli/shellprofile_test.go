@@ -53,3 +53,25 @@ func TestAliasScript(t *testing.T) {
 		}
 	}
 }
+
+// The same values read back by fish, when it is installed.
+func TestProfileQuoteFish(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("fish"); err != nil {
+		t.Skip("fish is not installed")
+	}
+	for v, want := range map[string]string{
+		"$HOME/go/bin":   "/h/go/bin",
+		"${HOME}x":       "/hx",
+		"$(touch pwned)": "$(touch pwned)",
+		`a"b\c`:          `a"b\c`,
+	} {
+		dir := t.TempDir()
+		cmd := exec.Command("fish", "--no-config", "-c", "set -gx HOME /h; set -gx X "+profileQuote("fish", v)+"; printf %s $X")
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil || string(out) != want {
+			t.Errorf("%q: fish read %q (%v), want %q", v, out, err, want)
+		}
+	}
+}
