@@ -84,11 +84,74 @@ class SemVer {
   pre: string[] = [];
 }
 
-// parse returns the version, or null when s is not one.
+// number is a version number: digits only, at most 19 of them (as the
+// Go SDK reads them).
+function number(s: string): ParsedUint {
+  if (s.length > 19) return new ParsedUint(0, false);
+  return parseUint(s);
+}
+
+// isCalendar reports whether s (without "v") is written as a date: its
+// leading number of 1 to 4 digits is followed by '-' and a digit.
+function isCalendar(s: string): bool {
+  let i = 0;
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  return i > 0 && i <= 4 && i + 1 < s.length && s.charCodeAt(i) == 0x2d && (isDigit(s.charCodeAt(i + 1)) || s.charCodeAt(i + 1) == 0x2a);
+}
+
+function isLetter(c: i32): bool {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+// parseCalendar reads YEAR-MONTH[-DAY][(.|_)MICRO][-PRE]: a year of 1 to 4
+// digits (fewer than 4 count from 2000), a month 1-12, a day 1-31, a micro
+// number (build metadata, not compared) and a prerelease starting with a
+// letter; null when t is not one.
+function parseCalendar(t: string): SemVer | null {
+  const v = new SemVer();
+  let rest = t;
+  let parts = 0;
+  for (let i = 0; i < 3; i++) {
+    let j = 0;
+    while (j < rest.length && isDigit(rest.charCodeAt(j))) j++;
+    if (j == 0) return null;
+    const n = number(rest.substring(0, j));
+    if (!n.ok) return null;
+    let value = n.value;
+    if ((i == 0 && j > 4) || (i > 0 && j > 2)) return null;
+    if (i == 1 && (value < 1 || value > 12)) return null;
+    if (i == 2 && (value < 1 || value > 31)) return null;
+    if (i == 0 && j < 4) value += 2000;
+    v.num[i] = value;
+    parts = i + 1;
+    rest = rest.substring(j);
+    // A '-' followed by a digit continues the date.
+    if (i == 2 || rest.length < 2 || rest.charCodeAt(0) != 0x2d || !isDigit(rest.charCodeAt(1))) break;
+    rest = rest.substring(1);
+  }
+  if (parts < 2) return null;
+  if (rest.length > 0 && (rest.charCodeAt(0) == 0x2e || rest.charCodeAt(0) == 0x5f)) {
+    let j = 1;
+    while (j < rest.length && isDigit(rest.charCodeAt(j))) j++;
+    if (j == 1) return null;
+    rest = rest.substring(j);
+  }
+  if (rest.length > 0) {
+    if (rest.length < 2 || rest.charCodeAt(0) != 0x2d || !isLetter(rest.charCodeAt(1)) || !validIdents(rest.substring(1))) return null;
+    v.pre = rest.substring(1).split(".");
+  }
+  if (v.pre.length > 0 && parts != 3) return null;
+  return v;
+}
+
+// parse returns the version, or null when s is not one: semver with an
+// optional leading "v" or "V" and missing minor and patch numbers zero, or
+// a calendar date — the Go SDK's rules (tote's api/version).
 function parse(s: string): SemVer | null {
   let t = s;
   if (t.length > 1 && (t.charCodeAt(0) == 0x76 || t.charCodeAt(0) == 0x56) && isDigit(t.charCodeAt(1))) t = t.substring(1);
   if (t.length == 0) return null;
+  if (isCalendar(t)) return parseCalendar(t);
   const plus = t.indexOf("+");
   if (plus >= 0) {
     const build = t.substring(plus + 1);
@@ -106,7 +169,7 @@ function parse(s: string): SemVer | null {
   const parts = t.split(".");
   if (parts.length > 3) return null;
   for (let i = 0; i < parts.length; i++) {
-    const n = parseUint(parts[i]);
+    const n = number(parts[i]);
     if (!n.ok) return null;
     v.num[i] = n.value;
   }
@@ -141,16 +204,16 @@ function comparePrecedence(a: SemVer, b: SemVer): i32 {
   return a.pre.length < b.pre.length ? -1 : 1;
 }
 
-// compareVersions compares two versions by semantic-version precedence and
-// returns -1, 0 or +1. Strings that are not versions are lower than all
-// versions and compare lexically among themselves; versions of equal
-// precedence compare lexically too, so the order is total.
+// compareVersions compares two versions by precedence and returns -1, 0
+// or +1. Strings that are not versions are higher than all versions and
+// compare lexically among themselves; versions of equal precedence compare
+// lexically too, so the order is total.
 export function compareVersions(a: string, b: string): i32 {
   const va = parse(trimSpace(a));
   const vb = parse(trimSpace(b));
   if (va === null && vb === null) return compareStrings(a, b);
-  if (va === null) return -1;
-  if (vb === null) return 1;
+  if (va === null) return 1;
+  if (vb === null) return -1;
   const c = comparePrecedence(va, vb);
   return c != 0 ? c : compareStrings(a, b);
 }
