@@ -297,7 +297,7 @@ func (m *Manager) isInstalled(id, ver string) bool {
 // checked as well. It returns where the archive came from ("" for
 // upstream).
 //
-// An upstream tar archive is unpacked while it downloads when staging is
+// A tar archive from upstream or a mirror is unpacked while it arrives when staging is
 // private (private: a staging directory, not a directory the tool
 // manages) and the host unpacks: see acquireOptions.stream.
 func (m *Manager) downloadAndUnpack(ctx context.Context, t *Tool, ver, staging string, private bool, rec *store.InstalledVersion, opts InstallOptions) (from string, err error) {

@@ -83,9 +83,10 @@ type acquireOptions struct {
 	noCache bool
 	// task shows the install's progress on the download's bar (nil: none).
 	task *install.Task
-	// stream unpacks an upstream tar archive into installDir while it
-	// downloads (see install.StreamUnpack); installDir must be a private
-	// staging directory, committed only once the archive is verified.
+	// stream unpacks a tar archive from upstream or a mirror into
+	// installDir while it arrives (see install.StreamUnpack); installDir
+	// must be a private staging directory, committed only once the
+	// archive is verified.
 	stream bool
 	// unpack are the options of that unpack (Name is set by acquire).
 	unpack install.UnpackOptions
