@@ -39,14 +39,3 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	oras.land/oras-go/v2 v2.6.0 // indirect
 )
-
-// plugintest imports only tote's public packages (api, host/runtime,
-// host/vpath, host/plugintool, host/tools), which install tools for real.
-// Until tote's modules are published, this checkout stands in for them: a
-// plugin module that imports plugintest needs the same replace lines (tote
-// plugin new --sdk writes them).
-replace (
-	github.com/tote-dev/tote => ../..
-	github.com/tote-dev/tote/api => ../../api
-	github.com/tote-dev/tote/sdk => ..
-)
