@@ -2,6 +2,14 @@ module github.com/tote-dev/tote/sdk/plugintest
 
 go 1.26.0
 
+// No replace lines: in tote's repository, go.work resolves tote's modules
+// to the checkout (plugintest imports only their public packages). go mod
+// tidy ignores go.work, so tidy this file with temporary replaces:
+//
+//	go mod edit -replace github.com/tote-dev/tote=../.. -replace github.com/tote-dev/tote/api=../../api -replace github.com/tote-dev/tote/sdk=..
+//	go mod tidy
+//	go mod edit -dropreplace github.com/tote-dev/tote -dropreplace github.com/tote-dev/tote/api -dropreplace github.com/tote-dev/tote/sdk
+
 require (
 	github.com/gofrs/flock v0.12.1
 	github.com/pelletier/go-toml/v2 v2.2.4
