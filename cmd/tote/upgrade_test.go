@@ -42,12 +42,12 @@ func TestUpgradeInterrupted(t *testing.T) {
 	}
 	app := filepath.Join(work, "app", "tote")
 	os.MkdirAll(filepath.Dir(app), 0o755)
-	old, err := os.ReadFile(filepath.Join(binDir, "tote"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(app, old, 0o755); err != nil {
-		t.Fatal(err)
+	// Copied by cp, not written from this process: a child another
+	// parallel test forks at that moment would inherit the write
+	// descriptor, and exec of the file would fail "text file busy"
+	// (golang.org/issue/22315).
+	if out, err := exec.Command("cp", filepath.Join(binDir, "tote"), app).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
 	}
 	env := append(os.Environ(), "TOTE_HOME="+home, "HOME="+work, "TOTE_LOG=warn")
 	version := func() string {
