@@ -11,16 +11,16 @@ for mod in examples/*/go.mod; do
 done
 status=0
 for m in "${modules[@]}"; do
-	echo "== go vet ($m)"
+	echo "== go vet ($m) [${SECONDS}s]"
 	(cd "$m" && go vet ./...) || status=1
 done
-echo "== go vet (sdk, GOOS=wasip1)"
+echo "== go vet (sdk, GOOS=wasip1) [${SECONDS}s]"
 (cd sdk && GOOS=wasip1 GOARCH=wasm go vet ./...) || status=1
 # tote must build for Windows and macOS too (the host-side modules; the
 # examples are WASM plugins, built below).
 for target in windows/amd64 darwin/arm64; do
 	for m in . api sdk sdk/plugintest; do
-		echo "== go build ($m, $target)"
+		echo "== go build ($m, $target) [${SECONDS}s]"
 		(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build ./...) || status=1
 	done
 done
@@ -32,7 +32,7 @@ for m in "${modules[@]}"; do
 		# program, not a plugin: built natively and for Windows and macOS.
 		if (cd "$m" && go list -f '{{join .Imports " "}}' . 2>/dev/null) | grep -q 'github.com/tote-dev/tote/host/'; then
 			for target in "" windows/amd64 darwin/arm64; do
-				echo "== go build ($m${target:+, $target})"
+				echo "== go build ($m${target:+, $target}) [${SECONDS}s]"
 				if [ -n "$target" ]; then
 					(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null .) || status=1
 				else
@@ -42,10 +42,10 @@ for m in "${modules[@]}"; do
 			continue
 		fi
 		if [ "$(cd "$m" && GOOS=wasip1 GOARCH=wasm go list -f '{{.Name}}' . 2>/dev/null)" != main ]; then
-			echo "== go build ($m): no main package, skipped"
+			echo "== go build ($m): no main package, skipped [${SECONDS}s]"
 			continue
 		fi
-		echo "== go build ($m, GOOS=wasip1)"
+		echo "== go build ($m, GOOS=wasip1) [${SECONDS}s]"
 		(cd "$m" && GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o /dev/null .) || status=1
 	esac
 done
@@ -56,13 +56,13 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for m in "${modules[@]}"; do
-	echo "== go test ($m)"
+	echo "== go test ($m) [${SECONDS}s]"
 	(cd "$m" && go test -count=1 -timeout "${TEST_TIMEOUT:-20m}" "$@" ./...) 2>&1 | tee -a "$log" || status=1
 done
 # The in-process concurrency tests once more under the race detector
 # (parallel installs from a lockfile, concurrent tool loads): only the
 # tests named for it, so the instrumented build stays one package.
-echo "== go test -race (internal/toolchain: TestRace*, TestManagerConcurrent*)"
+echo "== go test -race (internal/toolchain: TestRace*, TestManagerConcurrent*) [${SECONDS}s]"
 go test -race -count=1 -run '^(TestRace|TestManagerConcurrent)' ./internal/toolchain 2>&1 | tee -a "$log" || status=1
 # go test above replays every fuzz target's seed corpus (testdata/fuzz).
 # Fuzzing proper runs for FUZZTIME seconds per target when asked
@@ -76,5 +76,5 @@ passed=$(grep -c '^ok ' "$log" || true)
 failed=$(grep -c $'^FAIL\t' "$log" || true)
 fuzzfailed=$(grep -c '^FAIL fuzz ' "$log" || true)
 [ "$status" = 0 ] || [ "$failed" != 0 ] || [ "$fuzzfailed" != 0 ] || failed=1
-echo "packages: $passed passed, $failed failed; fuzz targets failed: $fuzzfailed"
+echo "packages: $passed passed, $failed failed; fuzz targets failed: $fuzzfailed (${SECONDS}s)"
 exit $status
