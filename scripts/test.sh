@@ -54,16 +54,34 @@ if [ -n "$unformatted" ]; then
 	echo "gofmt: these files need formatting:"; echo "$unformatted"; status=1
 fi
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-for m in "${modules[@]}"; do
+others=$(mktemp)
+trap 'rm -f "$log" "$others"' EXIT
+# gotest MODULE [flags]: one module's tests.
+gotest() {
+	local m=$1
+	shift
 	echo "== go test ($m) [${SECONDS}s]"
-	(cd "$m" && go test -count=1 -timeout "${TEST_TIMEOUT:-20m}" "$@" ./...) 2>&1 | tee -a "$log" || status=1
-done
-# The in-process concurrency tests once more under the race detector
-# (parallel installs from a lockfile, concurrent tool loads): only the
-# tests named for it, so the instrumented build stays one package.
-echo "== go test -race (internal/toolchain: TestRace*, TestManagerConcurrent*) [${SECONDS}s]"
-go test -race -count=1 -run '^(TestRace|TestManagerConcurrent)' ./internal/toolchain 2>&1 | tee -a "$log" || status=1
+	(cd "$m" && go test -count=1 -timeout "${TEST_TIMEOUT:-20m}" "$@" ./...) 2>&1
+}
+# The root module's tests are the long pole (cmd/tote's scripts); the other
+# modules and the race run go on beside them, their output kept apart and
+# printed after the root's.
+(
+	st=0
+	for m in "${modules[@]:1}"; do
+		gotest "$m" "$@" || st=1
+	done
+	# The in-process concurrency tests once more under the race detector
+	# (parallel installs from a lockfile, concurrent tool loads): only the
+	# tests named for it, so the instrumented build stays one package.
+	echo "== go test -race (internal/toolchain: TestRace*, TestManagerConcurrent*) [${SECONDS}s]"
+	go test -race -count=1 -run '^(TestRace|TestManagerConcurrent)' ./internal/toolchain 2>&1 || st=1
+	exit $st
+) >"$others" 2>&1 &
+others_pid=$!
+gotest . "$@" | tee -a "$log" || status=1
+wait "$others_pid" || status=1
+tee -a "$log" <"$others"
 # go test above replays every fuzz target's seed corpus (testdata/fuzz).
 # Fuzzing proper runs for FUZZTIME seconds per target when asked
 # (FUZZTIME=30 bash scripts/test.sh); by default it is skipped.
