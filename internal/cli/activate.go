@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -289,7 +291,7 @@ func newCmdHookEnv(f *Factory) *cobra.Command {
 			// declares them applies.
 			aliases, gone := activeAliases(f, m.Config.ShellAliases())
 			if len(aliases) > 0 {
-				vars[aliasKeysVar] = strings.Join(sortedNames(aliases), ",")
+				vars[aliasKeysVar] = strings.Join(slices.Sorted(maps.Keys(aliases)), ",")
 			} else if os.Getenv(aliasKeysVar) != "" {
 				unset = append(unset, aliasKeysVar)
 			}

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -53,11 +55,7 @@ func aliasScript(sh string, aliases map[string]string, unset []string) string {
 			fmt.Fprintf(&b, "unalias %s 2>/dev/null;\n", k)
 		}
 	}
-	names := make([]string, 0, len(aliases))
-	for k := range aliases {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(aliases))
 	for _, k := range names {
 		switch sh {
 		case "fish":
@@ -69,13 +67,4 @@ func aliasScript(sh string, aliases map[string]string, unset []string) string {
 		}
 	}
 	return b.String()
-}
-
-func sortedNames(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

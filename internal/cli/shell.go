@@ -2,9 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/tote-dev/tote/internal/shellquote"
@@ -54,11 +55,7 @@ func quoteFor(sh, s string) string {
 // variables vars, and unset the names in unset, for shell sh.
 func envScript(sh string, path []string, vars map[string]string, unset []string) string {
 	var b strings.Builder
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(vars))
 	switch sh {
 	case "fish":
 		for _, k := range unset {
@@ -96,11 +93,7 @@ func envScript(sh string, path []string, vars map[string]string, unset []string)
 // state, which a nested shell must not inherit.
 func shellVars(sh string, vars map[string]string, lists map[string][]string) string {
 	var b strings.Builder
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(vars))
 	for _, k := range keys {
 		switch sh {
 		case "fish":
@@ -111,11 +104,7 @@ func shellVars(sh string, vars map[string]string, lists map[string][]string) str
 			fmt.Fprintf(&b, "%s=%s;\n", k, quoteFor(sh, vars[k]))
 		}
 	}
-	lkeys := make([]string, 0, len(lists))
-	for k := range lists {
-		lkeys = append(lkeys, k)
-	}
-	sort.Strings(lkeys)
+	lkeys := slices.Sorted(maps.Keys(lists))
 	for _, k := range lkeys {
 		q := make([]string, len(lists[k]))
 		for i, s := range lists[k] {
