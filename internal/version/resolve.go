@@ -76,7 +76,7 @@ func Resolve(spec Spec, avail Available) (string, error) {
 }
 
 func resolve(spec Spec, avail Available, chain []string) (string, error) {
-	switch spec.kind {
+	switch spec.Kind() {
 	case KindFull:
 		for _, list := range [][]string{avail.Installed, avail.Versions} {
 			for _, v := range list {
@@ -109,7 +109,7 @@ func resolve(spec Spec, avail Available, chain []string) (string, error) {
 		switch strings.ToLower(spec.raw) {
 		case "latest", "stable":
 			if avail.Latest != "" {
-				if s, err := ParseSpec(avail.Latest); err == nil && s.kind != KindAlias && s.kind != KindCanary {
+				if s, err := ParseSpec(avail.Latest); err == nil && s.Kind() != KindAlias && s.Kind() != KindCanary {
 					return resolve(s, avail, append(chain, spec.raw))
 				}
 				return avail.Latest, nil
@@ -208,7 +208,7 @@ func contains(list []string, s string) bool {
 
 // Highest returns the highest version in list that spec matches.
 func Highest(spec Spec, list []string) (string, bool) {
-	if spec.kind == KindLiteral {
+	if spec.Kind() == KindLiteral {
 		for _, s := range list {
 			if spec.Matches(s) {
 				return s, true
@@ -268,7 +268,7 @@ func notFound(spec Spec, avail Available) *NotFoundError {
 	sort.Slice(pool, func(i, j int) bool { return Compare(pool[i].s, pool[j].s) > 0 })
 
 	var target []uint64
-	if m := numbersRE.FindString(spec.raw); m != "" && spec.kind != KindAlias {
+	if m := numbersRE.FindString(spec.raw); m != "" && spec.Kind() != KindAlias {
 		for _, p := range strings.Split(m, ".") {
 			n, err := strconv.ParseUint(p, 10, 64)
 			if err != nil {

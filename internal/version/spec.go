@@ -26,69 +26,44 @@ import (
 	vlib "github.com/tote-dev/tote/api/version"
 )
 
-// Kind classifies a Spec.
-type Kind int
+// Kind classifies a Spec: the shared library's kinds.
+type Kind = vlib.Kind
 
 // Spec kinds.
 const (
 	// KindFull is a complete version: 1.2.3, v1.2.3-rc.1, 2024-01-02.
-	KindFull Kind = iota + 1
+	KindFull = vlib.KindExact
 	// KindPartial is a version prefix such as 20 or 1.22.
-	KindPartial
+	KindPartial = vlib.KindPartial
 	// KindRange is a requirement such as ^1.2 or >=1.20 <1.23.
-	KindRange
+	KindRange = vlib.KindRange
 	// KindAlias is a name such as latest, lts or a user alias.
-	KindAlias
+	KindAlias = vlib.KindAlias
 	// KindCanary is the canary build.
-	KindCanary
+	KindCanary = vlib.KindCanary
 	// KindLiteral is version-like text that is not semver (1.2.3.4); it
 	// matches only an identical version string.
-	KindLiteral
+	KindLiteral = vlib.KindLiteral
 )
-
-// String returns the kind's name.
-func (k Kind) String() string {
-	switch k {
-	case KindFull:
-		return "full"
-	case KindPartial:
-		return "partial"
-	case KindRange:
-		return "range"
-	case KindAlias:
-		return "alias"
-	case KindCanary:
-		return "canary"
-	case KindLiteral:
-		return "literal"
-	}
-	return "invalid"
-}
-
-var kinds = map[vlib.Kind]Kind{
-	vlib.KindExact: KindFull, vlib.KindPartial: KindPartial, vlib.KindRange: KindRange,
-	vlib.KindAlias: KindAlias, vlib.KindCanary: KindCanary, vlib.KindLiteral: KindLiteral,
-}
 
 // Spec is a parsed version spec. The zero value is invalid.
 type Spec struct {
-	s    vlib.Spec
-	kind Kind
-	raw  string // as written (trimmed); "canary" for the canary
+	s   vlib.Spec
+	raw string // as written (trimmed); "canary" for the canary
 	// canonical is, for a full or literal spec, raw without a leading "v"
 	// (build metadata kept: it is part of the version installed).
 	canonical string
 }
 
 // Kind returns the spec's kind.
-func (s Spec) Kind() Kind { return s.kind }
+func (s Spec) Kind() Kind { return s.s.Kind }
 
 // String returns the spec as written (trimmed).
 func (s Spec) String() string { return s.raw }
 
 // Alias returns the alias name for KindAlias specs, else "".
 func (s Spec) Alias() string {
-	if s.kind == KindAlias {
+	if s.Kind() == KindAlias {
 		return s.raw
 	}
 	return ""
@@ -97,7 +72,7 @@ func (s Spec) Alias() string {
 // Version returns the version a full spec names, without a leading "v"
 // (calendar versions as written), else "".
 func (s Spec) Version() string {
-	if s.kind == KindFull {
+	if s.Kind() == KindFull {
 		return s.canonical
 	}
 	return ""
@@ -108,7 +83,7 @@ func (s Spec) Lib() vlib.Spec { return s.s }
 
 // IsFull reports whether s names one exact version, so resolving it needs
 // no version list.
-func IsFull(s Spec) bool { return s.kind == KindFull }
+func IsFull(s Spec) bool { return s.Kind() == KindFull }
 
 // ParseSpec parses a version spec. Errors quote the input.
 func ParseSpec(s string) (Spec, error) {
@@ -116,8 +91,8 @@ func ParseSpec(s string) (Spec, error) {
 	if err != nil {
 		return Spec{}, err
 	}
-	spec := Spec{s: ls, kind: kinds[ls.Kind], raw: ls.Raw}
-	switch spec.kind {
+	spec := Spec{s: ls, raw: ls.Raw}
+	switch ls.Kind {
 	case KindCanary:
 		spec.raw = "canary"
 	case KindFull, KindLiteral:
