@@ -95,6 +95,13 @@ func (m *Manager) UninstallTargets(id, ver string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.uninstallTargets(id, ver, installed)
+}
+
+// uninstallTargets picks from installed the versions an uninstall of ver
+// ("" = all) removes: ver itself, else the installed version it resolves
+// to.
+func (m *Manager) uninstallTargets(id, ver string, installed []string) ([]string, error) {
 	var targets []string
 	if ver == "" {
 		targets = installed

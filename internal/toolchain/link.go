@@ -214,26 +214,9 @@ func (m *Manager) Uninstall(ctx context.Context, id, ver string) ([]string, erro
 		}
 		return []string{ver}, nil
 	}
-	var targets []string
-	if ver == "" {
-		targets = installed
-	} else {
-		for _, v := range installed {
-			if v == ver {
-				targets = []string{v}
-			}
-		}
-		if len(targets) == 0 {
-			if v, err := launch.ResolveInstalled(m.Store, id, ver, m.Config.Tool(id).Aliases); err == nil {
-				targets = []string{v}
-			}
-		}
-	}
-	if len(targets) == 0 {
-		if len(installed) == 0 {
-			return nil, fmt.Errorf("%s is not installed", id)
-		}
-		return nil, fmt.Errorf("%s %s is not installed (installed: %s)", id, ver, strings.Join(installed, ", "))
+	targets, err := m.uninstallTargets(id, ver, installed)
+	if err != nil {
+		return nil, err
 	}
 	meta, _ := launch.ReadMeta(m.Store, id)
 	for _, v := range targets {
