@@ -11,10 +11,9 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/host/runtime"
-	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/testutil/mirror"
 	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
+	"github.com/tote-dev/tote/plugins/conformance"
 	"github.com/tote-dev/tote/plugins/node"
 	"github.com/tote-dev/tote/plugins/node/nodetest"
 	"github.com/tote-dev/tote/plugins/pluginhost"
@@ -28,22 +27,7 @@ func BenchmarkLoadVersionsWasm(b *testing.B) {
 	srv, rewrite := largeIndexServer(b)
 	defer srv.Close()
 	ctx := context.Background()
-	wasm, err := os.ReadFile(wasmbuild.Build(b, "wasm"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	mounts := vpath.ToolMounts(filepath.Join(dir, "home"), filepath.Join(dir, "user"), filepath.Join(dir, "cwd"), filepath.Join(dir, "home", "temp"))
-	rt, err := runtime.New(ctx, runtime.NewConfig().WithCacheDir(wasmbuild.CompileCacheDir()).
-		WithHostEnvironment(api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcGnu}).WithMounts(mounts).WithRewrite(rewrite))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	p, err := rt.LoadBytes(ctx, wasm, runtime.LoadOptions{ID: "node", AllowedHosts: []string{"127.0.0.1"}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := conformance.LoadWASM(b, wasmbuild.Build(b, "wasm"), "node", rewrite)
 	in, _ := json.Marshal(api.LoadVersionsInput{Initial: "latest"})
 	for b.Loop() {
 		out, err := p.CallRaw(ctx, api.FuncLoadVersions, in)

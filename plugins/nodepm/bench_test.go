@@ -13,9 +13,8 @@ import (
 	"testing"
 
 	"github.com/tote-dev/tote/api"
-	"github.com/tote-dev/tote/host/runtime"
-	"github.com/tote-dev/tote/host/vpath"
 	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
+	"github.com/tote-dev/tote/plugins/conformance"
 	"github.com/tote-dev/tote/plugins/nodepm"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
@@ -114,22 +113,7 @@ func BenchmarkNpmVersionsWasm(b *testing.B) {
 	srv, rewrite := docServer(b)
 	defer srv.Close()
 	ctx := context.Background()
-	wasm, err := os.ReadFile(wasmbuild.Build(b, "wasm/npm"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	mounts := vpath.ToolMounts(filepath.Join(dir, "home"), filepath.Join(dir, "user"), filepath.Join(dir, "cwd"), filepath.Join(dir, "home", "temp"))
-	rt, err := runtime.New(ctx, runtime.NewConfig().WithCacheDir(wasmbuild.CompileCacheDir()).
-		WithHostEnvironment(api.HostEnvironment{OS: api.OSLinux, Arch: api.ArchX64, Libc: api.LibcGnu}).WithMounts(mounts).WithRewrite(rewrite))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	p, err := rt.LoadBytes(ctx, wasm, runtime.LoadOptions{ID: "npm", AllowedHosts: []string{"127.0.0.1"}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := conformance.LoadWASM(b, wasmbuild.Build(b, "wasm/npm"), "npm", rewrite)
 	in, _ := json.Marshal(api.LoadVersionsInput{Initial: "latest"})
 	for b.Loop() {
 		out, err := p.CallRaw(ctx, api.FuncLoadVersions, in)
