@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/tote-dev/tote/api"
 )
@@ -22,6 +23,37 @@ func BenchmarkLoadCold(b *testing.B) {
 		}
 		rt.Close(ctx)
 	}
+}
+
+// BenchmarkCompileWorkers compiles the hello plugin from scratch with one
+// compiling goroutine and with GOMAXPROCS of them, alternately in every
+// iteration so that the machine's load affects both alike; it reports each
+// as ms/op of its own.
+func BenchmarkCompileWorkers(b *testing.B) {
+	wasm, ctx := readFixture(b, "hello"), context.Background()
+	var one, all time.Duration
+	for b.Loop() {
+		for _, workers := range []int{1, 0} {
+			cfg := NewConfig()
+			cfg.compileWorkers = workers
+			start := time.Now()
+			rt, err := New(ctx, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := rt.LoadBytes(ctx, wasm, LoadOptions{ID: "hello"}); err != nil {
+				b.Fatal(err)
+			}
+			rt.Close(ctx)
+			if workers == 1 {
+				one += time.Since(start)
+			} else {
+				all += time.Since(start)
+			}
+		}
+	}
+	b.ReportMetric(float64(one.Milliseconds())/float64(b.N), "ms-1-worker")
+	b.ReportMetric(float64(all.Milliseconds())/float64(b.N), "ms-all-workers")
 }
 
 // BenchmarkLoadWarm loads the hello plugin in a new Runtime each iteration,

@@ -37,6 +37,9 @@ type Config struct {
 	// compiling them (measured in BenchmarkFirstCall: slower on a first
 	// call of a Go plugin too, so only the benchmark sets it).
 	interpreter bool
+	// compileWorkers is how many goroutines compile a module not in the
+	// cache; 0 means GOMAXPROCS (BenchmarkCompileWorkers compares).
+	compileWorkers int
 }
 
 // defaultConfig holds every default in one place.

@@ -23,11 +23,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	goruntime "runtime"
 	"sync"
 	"time"
 
 	extism "github.com/extism/go-sdk"
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/services"
@@ -220,16 +222,9 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 		Config: p.configKeys,
 		Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxHTTPResponse(r.cfg.limits), MaxVarBytes: 1 << 20},
 	}
-	base := wazero.NewRuntimeConfig()
-	if r.cfg.interpreter {
-		base = wazero.NewRuntimeConfigInterpreter()
-	}
-	rc := base.
-		WithCompilationCache(r.cache).
-		WithCloseOnContextDone(true).
-		WithMemoryLimitPages(pages)
+	rc := r.wazeroConfig(pages)
 	funcs := append(append(p.hostFunctions(), p.extismHTTPFunctions()...), opts.HostFunctions...)
-	compiled, err := extism.NewCompiledPlugin(ctx, manifest, extism.PluginConfig{RuntimeConfig: rc, EnableWasi: true}, funcs)
+	compiled, err := extism.NewCompiledPlugin(r.compileContext(ctx), manifest, extism.PluginConfig{RuntimeConfig: rc, EnableWasi: true}, funcs)
 	if err != nil {
 		return nil, loadErr("compile: %w", err)
 	}
@@ -247,6 +242,57 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	}
 	r.plugins[p] = struct{}{}
 	return p, nil
+}
+
+// Compile compiles a module into the Runtime's compilation cache without
+// running it, so that a later Load of the same bytes finds its code
+// compiled — in this process, or in any other that shares the cache
+// directory. tote compiles the plugins a project names while it installs,
+// so that the first command to use one does not wait for the compiler.
+// Without a cache directory nothing outlives the call: Compile then only
+// checks that the module compiles.
+func (r *Runtime) Compile(ctx context.Context, wasm []byte) error {
+	wasm, err := renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
+	if err != nil {
+		return fmt.Errorf("parse module: %w", err)
+	}
+	pages := uint32(r.cfg.memoryLimit / 65536)
+	if pages == 0 {
+		pages = 1
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, r.wazeroConfig(pages))
+	defer rt.Close(ctx)
+	if _, err := rt.CompileModule(r.compileContext(ctx), wasm); err != nil {
+		return fmt.Errorf("compile: %w", err)
+	}
+	return nil
+}
+
+// wazeroConfig is the engine configuration of every plugin: the shared
+// compilation cache, calls that end when their context does (time limits
+// and Ctrl-C stop a runaway guest), and the memory limit in pages. Load
+// and Compile must agree on it: compiled code is cached by the module's
+// bytes alone.
+func (r *Runtime) wazeroConfig(pages uint32) wazero.RuntimeConfig {
+	base := wazero.NewRuntimeConfig()
+	if r.cfg.interpreter {
+		base = wazero.NewRuntimeConfigInterpreter()
+	}
+	return base.
+		WithCompilationCache(r.cache).
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(pages)
+}
+
+// compileContext lets wazero compile a module that is not in the cache
+// with as many goroutines as Go may run at once (BenchmarkCompileWorkers);
+// a cached module is only read back.
+func (r *Runtime) compileContext(ctx context.Context) context.Context {
+	workers := r.cfg.compileWorkers
+	if workers == 0 {
+		workers = goruntime.GOMAXPROCS(0)
+	}
+	return experimental.WithCompilationWorkers(ctx, workers)
 }
 
 func (r *Runtime) forget(p *Plugin) {

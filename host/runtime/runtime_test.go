@@ -736,10 +736,29 @@ func TestHostCaller(t *testing.T) {
 	}
 }
 
+// TestDiskCompileCache compiles the hello plugin with Compile into a new
+// cache directory, then loads it in two runtimes over that directory: the
+// loads find its code compiled (they add no entry as large as the module's,
+// only Extism's small kernel) and the plugin works.
 func TestDiskCompileCache(t *testing.T) {
 	cacheDir := t.TempDir()
 	wasm := fixture(t, "hello")
 	ctx := context.Background()
+	b, err := os.ReadFile(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := newRuntime(t, NewConfig().WithCacheDir(cacheDir)).Compile(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	compiled := cacheFiles(t, cacheDir)
+	var module int64
+	for _, size := range compiled {
+		module = max(module, size)
+	}
+	if module == 0 {
+		t.Fatal("the cache directory is empty after Compile")
+	}
 	for i := 0; i < 2; i++ {
 		rt := newRuntime(t, NewConfig().WithCacheDir(cacheDir))
 		p, err := rt.Load(ctx, wasm, LoadOptions{ID: "hello"})
@@ -753,17 +772,36 @@ func TestDiskCompileCache(t *testing.T) {
 		if err := rt.Close(ctx); err != nil {
 			t.Fatal(err)
 		}
-		var files int
-		filepath.WalkDir(cacheDir, func(_ string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				files++
+		for name, size := range cacheFiles(t, cacheDir) {
+			if _, ok := compiled[name]; !ok && size >= module/2 {
+				t.Errorf("runtime %d compiled the module again: new cache entry %s (%d bytes; Compile wrote %d)", i, name, size, module)
 			}
-			return nil
-		})
-		if files == 0 {
-			t.Fatalf("runtime %d: the cache directory is empty after a load", i)
 		}
 	}
+	if err := newRuntime(t, NewConfig().WithCacheDir(cacheDir)).Compile(ctx, []byte("\x00asm\x01\x00\x00\x00\x0a")); err == nil || !strings.Contains(err.Error(), "module") {
+		t.Errorf("Compile of a truncated module: %v, want an error naming the module", err)
+	}
+}
+
+// cacheFiles lists the files of a compilation cache directory with their
+// sizes.
+func cacheFiles(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	files := map[string]int64{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			files[path] = info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 func TestCloseRuntimeClosesPlugins(t *testing.T) {

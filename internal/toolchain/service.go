@@ -69,6 +69,28 @@ func (m *Manager) InstallTools(ctx context.Context, req InstallRequest) ([]Outco
 		jobs = m.byStrategy(ctx, jobs, req.Options.Strategy)
 	}
 	out := make([]Outcome, len(jobs))
+	if bare {
+		// The first command to use a plugin declared here but not
+		// installed now (`tote versions X` after a clone) finds it
+		// compiled; the tools installed load theirs below anyway
+		// (byRequires).
+		installing := map[string]bool{}
+		for _, j := range jobs {
+			installing[j.Tool] = true
+		}
+		var others []string
+		for _, id := range m.Config.PluginIDs() {
+			if !installing[id] {
+				others = append(others, id)
+			}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			m.Precompile(ctx, others)
+		}()
+		defer func() { <-done }()
+	}
 	// A tool whose plugin requires another tool of this install (poetry
 	// requires python, npm requires node) waits for it: its install may run
 	// the other tool.
@@ -96,6 +118,40 @@ func (m *Manager) InstallTools(ctx context.Context, req InstallRequest) ([]Outco
 		return out, err
 	}
 	return out, nil
+}
+
+// Precompile compiles the WASM plugins of ids into the compiled-code
+// cache, one after another (each compile uses every core), so that the
+// first command to call one does not wait for the compiler. Built-in and
+// schema plugins need no compiling and are skipped; a plugin that cannot
+// be found or compiled is logged and skipped: the command that uses it
+// reports the error.
+func (m *Manager) Precompile(ctx context.Context, ids []string) {
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return
+		}
+		src, err := m.findPlugin(ctx, id)
+		if err == nil && src.kind == "file" {
+			err = m.compile(ctx, src.path)
+		}
+		if err != nil {
+			m.Logger.Debug("precompile skipped", "tool", id, "error", err)
+		}
+	}
+}
+
+// compile compiles one plugin file into the cache.
+func (m *Manager) compile(ctx context.Context, path string) error {
+	wasm, err := readPluginFile(path)
+	if err != nil {
+		return err
+	}
+	rt, err := m.runtime(ctx)
+	if err != nil {
+		return err
+	}
+	return rt.Compile(ctx, wasm)
 }
 
 func (m *Manager) installJob(ctx context.Context, j Job, req InstallRequest, bare bool) Outcome {

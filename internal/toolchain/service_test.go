@@ -3,6 +3,8 @@ package toolchain
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +16,7 @@ import (
 	"github.com/tote-dev/tote/internal/launch"
 	"github.com/tote-dev/tote/internal/lockfile"
 	"github.com/tote-dev/tote/internal/testutil/mirror"
+	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
 	"github.com/tote-dev/tote/plugins/pluginhost"
 )
 
@@ -434,5 +437,51 @@ func TestUpdateLockDoesNotBlessPoison(t *testing.T) {
 	mustInstall(t, e.manager(), InstallRequest{UpdateLock: true})
 	if e.callCount("alpha", "download_prebuilt") != before+1 {
 		t.Error("a locked, matching copy was downloaded again")
+	}
+}
+
+// TestInstallPrecompiles: a bare install compiles the WASM plugins the
+// configuration declares for tools it does not install, so that the first
+// command to use one finds its code compiled; a declared plugin that cannot
+// be read fails nothing.
+func TestInstallPrecompiles(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, map[string][]string{"alpha": {"1.0.0"}})
+	hello := wasmbuild.Build(t, wasmbuild.Fixture("hello"))
+	// The user's own file: a project's [plugins] need `tote trust`.
+	e.writeGlobal(fmt.Sprintf("[plugins]\nhello = \"file://%s\"\nbroken = \"file://%s\"\n", hello, filepath.Join(e.project, "missing.wasm")))
+	e.writeProject("alpha = \"1\"\n")
+	out := mustInstall(t, e.manager(), InstallRequest{})
+	if len(out) != 1 || out[0].Tool != "alpha" {
+		t.Fatalf("outcomes %+v, want alpha's only", out)
+	}
+	cache := filepath.Join(e.home, "cache", "wasm")
+	entries := func() map[string]int64 {
+		files := map[string]int64{}
+		filepath.WalkDir(cache, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if info, err := d.Info(); err == nil {
+					files[path] = info.Size()
+				}
+			}
+			return nil
+		})
+		return files
+	}
+	before := entries()
+	var module int64
+	for _, size := range before {
+		module = max(module, size)
+	}
+	if module < 1<<20 {
+		t.Fatalf("after the install the compiled-code cache holds %v, want the hello plugin's code (over 1 MiB)", before)
+	}
+	if _, err := e.manager().Tool(context.Background(), "hello"); err != nil {
+		t.Fatal(err)
+	}
+	for path, size := range entries() {
+		if _, ok := before[path]; !ok && size >= module/2 {
+			t.Errorf("loading hello compiled it again: new cache entry %s (%d bytes)", path, size)
+		}
 	}
 }
