@@ -3,8 +3,10 @@
 // the load of a shared machine affects equally, for when hyperfine's
 // sequential runs would see the load change between commands.
 //
-// Usage: go run ./bench/ab -n 600 NAME=DIR:COMMAND ... (COMMAND is split at
-// spaces; it is run without a shell).
+// Usage: go run ./bench/ab -n 600 [-prepare SHELL-COMMAND] NAME=DIR:COMMAND ...
+// (COMMAND is split at spaces; it is run without a shell). -prepare runs
+// with sh in the command's DIR before every run of it, untimed (to empty a
+// cache, say).
 package main
 
 import (
@@ -18,7 +20,9 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 500, "runs of each command (after 10 warm-up rounds)")
+	n := flag.Int("n", 500, "runs of each command (after -warmup rounds)")
+	warmup := flag.Int("warmup", 10, "untimed rounds first")
+	prepare := flag.String("prepare", "", "shell command run in DIR before every run, untimed")
 	flag.Parse()
 	type cmdSpec struct{ name, dir, bin string }
 	var cmds []cmdSpec
@@ -28,8 +32,16 @@ func main() {
 		cmds = append(cmds, cmdSpec{name, dir, bin})
 	}
 	times := make([][]float64, len(cmds))
-	for i := 0; i < *n+10; i++ {
+	for i := 0; i < *n+*warmup; i++ {
 		for j, c := range cmds {
+			if *prepare != "" {
+				sh := exec.Command("sh", "-c", *prepare)
+				sh.Dir, sh.Stdout, sh.Stderr = c.dir, os.Stderr, os.Stderr
+				if err := sh.Run(); err != nil {
+					fmt.Fprintln(os.Stderr, c.name, "prepare:", err)
+					os.Exit(1)
+				}
+			}
 			argv := strings.Fields(c.bin)
 			cmd := exec.Command(argv[0], argv[1:]...)
 			cmd.Dir = c.dir
@@ -39,7 +51,7 @@ func main() {
 				fmt.Fprintln(os.Stderr, c.name, err)
 				os.Exit(1)
 			}
-			if i >= 10 {
+			if i >= *warmup {
 				times[j] = append(times[j], float64(time.Since(t).Microseconds())/1000)
 			}
 		}
