@@ -19,7 +19,6 @@ import (
 	"syscall"
 
 	"github.com/tote-dev/tote/internal/config"
-	"github.com/tote-dev/tote/internal/extension/extcache"
 	"github.com/tote-dev/tote/internal/launch/fastpath"
 	"github.com/tote-dev/tote/internal/store"
 )
@@ -58,11 +57,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fastpath.TouchUsed(st, plan.Tool, plan.Version)
 	return plan.Exec()
 }
 
-// fast resolves the run from config, caches and manifests alone.
+// fast resolves the run from config, caches and manifests alone
+// (fastpath.Prepare, which `tote run` uses too).
 func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (_ *fastpath.Plan, err error) {
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -80,56 +79,7 @@ func fast(st *store.Store, target fastpath.ShimTarget, userHome string) (_ *fast
 			}
 		}
 	}()
-	// Extensions listening to pre-run or post-run need `tote run` (the
-	// cache of their subscriptions answers without loading them).
-	if extcache.MayListen(st.Home, cfg, extcache.RunEvents...) {
-		return nil, fastpath.ErrNeedsPlugin
-	}
-	meta, err := fastpath.ReadMeta(st, target.Tool)
-	// A self-upgrade (bun upgrade) is refused by `tote run`, which says why.
-	if err != nil || meta == nil || meta.Has("pre_run") || meta.Has("activate_environment") ||
-		(target.Exe == "" || target.Exe == target.Tool) && meta.SelfUpgrading(os.Args[1:]) {
-		return nil, fastpath.ErrNeedsPlugin
-	}
-	d := &fastpath.Detector{Config: cfg, Store: st, Cwd: cwd, UserHome: userHome}
-	det, err := d.Detect(target.Tool, meta)
-	if err != nil {
-		return nil, err
-	}
-	if det.VersionFile != "" || det.Spec == "" {
-		return nil, fastpath.ErrNeedsPlugin
-	}
-	// A lockfile, once present, is law: the spec runs the locked version,
-	// and only if its install recorded the locked checksum.
-	locked, err := fastpath.FindLocked(cfg, cwd, st.Home, target.Tool, det.Spec)
-	if err != nil {
-		return nil, err
-	}
-	var ver string
-	if locked != nil {
-		ver = locked.Version
-	} else {
-		// Versions, partials and ranges resolve here against what is
-		// installed; aliases and canary are left to `tote run`.
-		if ver, err = fastpath.ResolveInstalled(st, target.Tool, det.Spec); err != nil {
-			return nil, err
-		}
-	}
-	opts := fastpath.Options{Exe: target.Exe, Args: os.Args[1:], Parent: fastpath.ParentFromPins(d)}
-	env, err := cfg.RunEnv(target.Tool)
-	if err != nil {
-		return nil, err
-	}
-	if len(env) > 0 {
-		opts.Env = append(opts.Env, env)
-	}
-	opts.Locked = locked
-	plan, err := fastpath.NewPlan(st, target.Tool, ver, opts)
-	if locked != nil && errors.Is(err, fastpath.ErrNotInstalled) {
-		// `tote run` installs the locked version, or says how.
-		return nil, fastpath.ErrNeedsPlugin
-	}
-	return plan, err
+	return fastpath.Prepare(st, cfg, fastpath.Request{Tool: target.Tool, Exe: target.Exe, Args: os.Args[1:], Cwd: cwd, UserHome: userHome})
 }
 
 // slow hands the run to `tote run`, which may load the plugin.

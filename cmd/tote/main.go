@@ -2,6 +2,8 @@
 package main
 
 import (
+	_ "github.com/tote-dev/tote/cmd/tote/internal/early" // `tote run TOOL` on the fast path, before the heavy packages initialise
+
 	"os"
 
 	"github.com/tote-dev/tote/internal/cli"

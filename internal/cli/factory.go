@@ -5,9 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 
 	"github.com/tote-dev/tote/host/extension"
+	"github.com/tote-dev/tote/internal/launch/fastrun"
 	"github.com/tote-dev/tote/internal/toolchain"
 	"golang.org/x/term"
 )
@@ -56,16 +56,7 @@ type Factory struct {
 }
 
 // ResolveHome returns $TOTE_HOME, or ~/.tote.
-func ResolveHome() (string, error) {
-	if h := os.Getenv("TOTE_HOME"); h != "" {
-		return filepath.Abs(h)
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(home, ".tote"), nil
-}
+func ResolveHome() (string, error) { return fastrun.Home() }
 
 // OnExit registers fn to run after the command finishes.
 func (f *Factory) OnExit(fn func()) {

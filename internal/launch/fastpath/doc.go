@@ -1,5 +1,6 @@
 // Package fastpath is the part of the launch fast path that tote-shim
-// links: it decides, without loading any plugin, which installed tool
+// links, and that `tote run TOOL` runs before tote initialises anything
+// else (package fastrun): it decides, without loading any plugin, which installed tool
 // version a command should run and how, from the configuration, the
 // environment, the store's manifests and small caches written when plugins
 // last ran.
