@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MinGoVersion is the oldest Go toolchain that can build a plugin: the first
@@ -112,13 +113,13 @@ func FindGo(ctx context.Context, env GoEnv) (Toolchain, error) {
 	return tc, nil
 }
 
-var goVersionRE = regexp.MustCompile(`\bgo(\d+)\.(\d+)(?:\.(\d+))?(?:(?:rc|beta)\d+)?\b`)
+var goVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bgo(\d+)\.(\d+)(?:\.(\d+))?(?:(?:rc|beta)\d+)?\b`) })
 
 // parseGoVersion extracts "goX.Y[.Z]" from the output of `go version`,
 // e.g. "go version go1.24.2 linux/amd64" or
 // "go version devel go1.25-abcdef Tue ... linux/amd64".
 func parseGoVersion(out string) (string, error) {
-	m := goVersionRE.FindString(out)
+	m := goVersionRE().FindString(out)
 	if m == "" {
 		return "", fmt.Errorf("cannot read a Go version from %q", strings.TrimSpace(out))
 	}
@@ -127,7 +128,7 @@ func parseGoVersion(out string) (string, error) {
 
 // goAtLeast reports whether version "goX.Y[.Z…]" is at least min "X.Y".
 func goAtLeast(version, min string) bool {
-	m := goVersionRE.FindStringSubmatch(version)
+	m := goVersionRE().FindStringSubmatch(version)
 	if m == nil {
 		return false
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -34,13 +35,13 @@ const SDKVersion = "v0.1.0"
 //go:embed templates
 var templates embed.FS
 
-var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]*$`) })
 
 // ValidateName checks a plugin name: a lowercase letter, then lowercase
 // letters, digits and hyphens. It becomes the module path, the directory, the
 // tool id and (with "_") the artifact name.
 func ValidateName(name string) error {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return fmt.Errorf("invalid plugin name %q: use a lowercase letter followed by lowercase letters, digits and '-' (for example my-tool)", name)
 	}
 	if strings.HasSuffix(name, "-") || strings.Contains(name, "--") {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Mirror kinds of [settings] mirrors.
@@ -55,7 +56,7 @@ func (m Mirror) String() string {
 
 // repoComponent is one component of an OCI repository name (the
 // distribution spec's path-component).
-var repoComponent = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`)
+var repoComponent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`) })
 
 // ValidRepositoryPath reports whether p is a valid OCI repository path
 // (components of lower-case letters and digits joined by ".", "_", "__" or
@@ -65,7 +66,7 @@ func ValidRepositoryPath(p string) bool {
 		return false
 	}
 	for _, c := range strings.Split(p, "/") {
-		if !repoComponent.MatchString(c) {
+		if !repoComponent().MatchString(c) {
 			return false
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -359,7 +360,7 @@ func (p *parser) limits(at []string, v any) (Limits, error) {
 	return l, nil
 }
 
-var sizeRE = regexp.MustCompile(`^(\d+)\s*([A-Za-z]*)$`)
+var sizeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\s*([A-Za-z]*)$`) })
 
 var sizeUnits = map[string]int64{
 	"": 1, "b": 1,
@@ -377,7 +378,7 @@ func parseSize(v any) (int64, error) {
 		}
 		return x, nil
 	case string:
-		m := sizeRE.FindStringSubmatch(strings.TrimSpace(x))
+		m := sizeRE().FindStringSubmatch(strings.TrimSpace(x))
 		if m == nil {
 			return 0, fmt.Errorf("invalid size %q (want bytes or a number with B, KiB, MiB, GiB, KB, MB or GB)", x)
 		}

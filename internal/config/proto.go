@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -309,7 +310,7 @@ func (p *parser) backends(f *File, at []string, v any) error {
 }
 
 // shellAliasName is a name every shell takes for an alias unquoted.
-var shellAliasName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+var shellAliasName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`) })
 
 // shell reads proto's [shell] table (aliases = { name = "command" }).
 func (p *parser) shell(f *File, at []string, v any) error {
@@ -328,7 +329,7 @@ func (p *parser) shell(f *File, at []string, v any) error {
 			return err
 		}
 		for name := range aliases {
-			if !shellAliasName.MatchString(name) {
+			if !shellAliasName().MatchString(name) {
 				p.warnf(f, sub(kat, name), "[shell] alias %q is skipped: a shell alias name is letters, digits, '_', '.' and '-'", name)
 				delete(aliases, name)
 			}

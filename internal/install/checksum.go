@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/jedisct1/go-minisign"
 )
@@ -87,9 +88,11 @@ type checksumEntry struct {
 
 var (
 	// BSD style: "SHA256 (node.tar.gz) = <hex>".
-	bsdLine = regexp.MustCompile(`^(?i:(SHA256|SHA512|SHA-256|SHA-512)) ?\((.*)\) ?= ?([0-9A-Fa-f]+)$`)
+	bsdLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i:(SHA256|SHA512|SHA-256|SHA-512)) ?\((.*)\) ?= ?([0-9A-Fa-f]+)$`)
+	})
 	// PowerShell Format-List: "Hash      : <HEX>", "Path      : C:\...\name".
-	psField = regexp.MustCompile(`^(Algorithm|Hash|Path)\s*:\s*(.*)$`)
+	psField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(Algorithm|Hash|Path)\s*:\s*(.*)$`) })
 )
 
 // FindInChecksumFile finds the checksum of fileName in a checksum file.
@@ -178,7 +181,7 @@ func parseChecksumFile(content []byte) []checksumEntry {
 			flushPS() // a blank line ends a Format-List record
 			continue
 		}
-		if m := psField.FindStringSubmatch(line); m != nil {
+		if m := psField().FindStringSubmatch(line); m != nil {
 			switch m[1] {
 			case "Algorithm":
 				flushPS()
@@ -195,7 +198,7 @@ func parseChecksumFile(content []byte) []checksumEntry {
 			}
 			continue
 		}
-		if m := bsdLine.FindStringSubmatch(line); m != nil {
+		if m := bsdLine().FindStringSubmatch(line); m != nil {
 			algo := strings.ReplaceAll(strings.ToLower(m[1]), "-", "")
 			if sum, ok := hashOf(m[3], algo); ok {
 				out = append(out, checksumEntry{sum: sum, name: m[2]})

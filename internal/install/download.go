@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
@@ -571,7 +572,7 @@ func (dl *download) attempt(ctx context.Context) error {
 	}
 	client := dl.d.Client
 	if client == nil {
-		client = defaultClient
+		client = defaultClient()
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -678,8 +679,9 @@ func (dl *download) attempt(ctx context.Context) error {
 	return nil
 }
 
-// defaultClient is the client of a Downloader without one.
-var defaultClient = httpx.NewClient(httpx.Limits{})
+// defaultClient is the client of a Downloader without one, built on first
+// use (a transport is not free to set up, and most commands never download).
+var defaultClient = sync.OnceValue(func() *http.Client { return httpx.NewClient(httpx.Limits{}) })
 
 // statusOnly wraps an HTTPStatusError so that the "download <url>:" prefix,
 // which Download adds to every error, is not repeated; errors.As still finds

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tote-dev/tote/api"
@@ -317,7 +318,7 @@ func (b *builder) requirements(ctx context.Context) error {
 	return nil
 }
 
-var commandVersion = regexp.MustCompile(`[0-9]+\.[0-9]+\.[0-9]+`)
+var commandVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[0-9]+\.[0-9]+\.[0-9]+`) })
 
 // checkVersion runs "cmd flag" and matches the first x.y.z it prints
 // against req; it returns what failed, or "".
@@ -333,7 +334,7 @@ func (b *builder) checkVersion(ctx context.Context, cmd, req, flag string) strin
 	if err != nil {
 		return fmt.Sprintf("%s %s failed: %v", cmd, flag, err)
 	}
-	v := commandVersion.FindString(out)
+	v := commandVersion().FindString(out)
 	if v == "" {
 		return fmt.Sprintf("%s %s printed no version", cmd, flag)
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tote-dev/tote/api"
 )
@@ -39,9 +40,11 @@ type ShellProfile struct {
 }
 
 var (
-	shellIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	shellIdent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 	// shellRef is a variable reference a value may hold.
-	shellRef = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+	shellRef = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+	})
 )
 
 // forbiddenShellVar reports whether a plugin may not export name from the
@@ -81,7 +84,7 @@ func (m *Manager) syncShellProfile(ctx context.Context, t *Tool, ver string, pas
 	bad := func(what, v string, err error) error {
 		return badValue(id, api.FuncSyncShellProfile, what, v, err)
 	}
-	if !shellIdent.MatchString(out.CheckVar) {
+	if !shellIdent().MatchString(out.CheckVar) {
 		return nil, bad("check_var", out.CheckVar, errors.New("is not a variable name"))
 	}
 	p := &ShellProfile{Tool: id, CheckVar: out.CheckVar, Granted: granted(t.Table, ShellGrant), Hint: m.grantHint(id, ShellGrant)}
@@ -106,7 +109,7 @@ func (m *Manager) syncShellProfile(ctx context.Context, t *Tool, ver string, pas
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if !shellIdent.MatchString(k) {
+		if !shellIdent().MatchString(k) {
 			return nil, bad("export_vars name", k, errors.New("is not a variable name"))
 		}
 		if forbiddenShellVar(k) {
@@ -126,7 +129,7 @@ func (m *Manager) syncShellProfile(ctx context.Context, t *Tool, ver string, pas
 		if strings.ContainsRune(v, ':') || strings.ContainsRune(v, ';') {
 			return nil, bad("extend_path entry", d, errors.New("holds a path list separator"))
 		}
-		if loc := shellRef.FindStringIndex(v); !strings.HasPrefix(v, "/") && (loc == nil || loc[0] != 0) {
+		if loc := shellRef().FindStringIndex(v); !strings.HasPrefix(v, "/") && (loc == nil || loc[0] != 0) {
 			return nil, bad("extend_path entry", d, errors.New("is neither an absolute path nor one starting with a $VARIABLE"))
 		}
 		p.Paths = append(p.Paths, v)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	vlib "github.com/tote-dev/tote/api/version"
 )
@@ -233,7 +234,7 @@ func highestStable(list []string) (string, bool) {
 	return best, found
 }
 
-var numbersRE = regexp.MustCompile(`\d+(?:\.\d+){0,2}`)
+var numbersRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d+(?:\.\d+){0,2}`) })
 
 // notFound builds a NotFoundError with the nearest available versions: the
 // highest version of each release line (as deep as the spec's first
@@ -268,7 +269,7 @@ func notFound(spec Spec, avail Available) *NotFoundError {
 	sort.Slice(pool, func(i, j int) bool { return Compare(pool[i].s, pool[j].s) > 0 })
 
 	var target []uint64
-	if m := numbersRE.FindString(spec.raw); m != "" && spec.Kind() != KindAlias {
+	if m := numbersRE().FindString(spec.raw); m != "" && spec.Kind() != KindAlias {
 		for _, p := range strings.Split(m, ".") {
 			n, err := strconv.ParseUint(p, 10, 64)
 			if err != nil {
