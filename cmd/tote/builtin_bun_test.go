@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/bun/buntest"
 
-func init() { builtinMirrors = append(builtinMirrors, buntest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, sharedMirror(buntest.Mirror)) }

@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/deno/denotest"
 
-func init() { builtinMirrors = append(builtinMirrors, denotest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, sharedMirror(denotest.Mirror)) }

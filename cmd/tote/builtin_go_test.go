@@ -2,4 +2,7 @@ package main
 
 import "github.com/tote-dev/tote/plugins/go/gotest"
 
-func init() { builtinMirrors = append(builtinMirrors, gotest.Mirror) }
+// goMirror writes gotest's layout (shared: built once per run).
+var goMirror = sharedMirror(gotest.Mirror)
+
+func init() { builtinMirrors = append(builtinMirrors, goMirror) }

@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/uv/uvtest"
 
-func init() { builtinMirrors = append(builtinMirrors, uvtest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, sharedMirror(uvtest.Mirror)) }

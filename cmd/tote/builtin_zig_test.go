@@ -2,4 +2,4 @@ package main
 
 import "github.com/tote-dev/tote/plugins/zig/zigtest"
 
-func init() { builtinMirrors = append(builtinMirrors, zigtest.Mirror) }
+func init() { builtinMirrors = append(builtinMirrors, sharedMirror(zigtest.Mirror)) }

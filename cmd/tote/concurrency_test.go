@@ -21,7 +21,7 @@ func newSandbox(t *testing.T) (work string, env []string, srv *mirror.Server) {
 	wasm := wasmbuild.Build(t, wasmbuild.Fixture("demo-tool"))
 	work = t.TempDir()
 	root := filepath.Join(t.TempDir(), "mirror")
-	if err := mirror.BuildDemo(root, demoStable, demoUnstable); err != nil {
+	if err := demoMirror(root); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := mirror.Start(root)

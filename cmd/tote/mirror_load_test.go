@@ -10,7 +10,6 @@ import (
 
 	"github.com/tote-dev/tote/internal/plugincache/registrytest"
 	"github.com/tote-dev/tote/internal/testutil/mirror"
-	"github.com/tote-dev/tote/plugins/go/gotest"
 )
 
 // TestLoadMirrorInstalls: 16 tote processes, each with its own
@@ -28,7 +27,7 @@ func TestLoadMirrorInstalls(t *testing.T) {
 	if err := writeJQRelease(root, "1.7.1"); err != nil {
 		t.Fatal(err)
 	}
-	rewrites, err := gotest.Mirror(root)
+	rewrites, err := goMirror(root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,6 @@ import (
 	"github.com/tote-dev/tote/internal/ocimirror"
 	"github.com/tote-dev/tote/internal/plugincache/registrytest"
 	"github.com/tote-dev/tote/internal/testutil/mirror"
-	"github.com/tote-dev/tote/plugins/go/gotest"
-	"github.com/tote-dev/tote/plugins/node/nodetest"
 )
 
 // TestMirrorScripts drives the real tote binary through OCI registry
@@ -91,13 +89,13 @@ func setupMirrorScript(env *testscript.Env) error {
 			return err
 		}
 	}
-	rewrites, err := gotest.Mirror(root)
+	rewrites, err := goMirror(root)
 	if err != nil {
 		return err
 	}
 	rewrites["https://github.com/"] = "github.com/"
 	if strings.HasSuffix(filepath.Base(env.WorkDir), "-node") {
-		ups, err := nodetest.Mirror(root)
+		ups, err := nodeMirror(root)
 		if err != nil {
 			return err
 		}

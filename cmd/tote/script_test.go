@@ -25,6 +25,10 @@ import (
 // the scripts drive the binaries a user runs, not an in-process stand-in.
 var binDir string
 
+// templatesDir holds what is built once per run and copied for every
+// script that needs it (the upstream layouts of sharedMirror and demoMirror).
+var templatesDir string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "tote-bin-")
 	if err != nil {
@@ -32,19 +36,20 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	for _, name := range []string{"tote", "tote-shim"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "../"+name)
-		if name == "tote" {
-			cmd.Args[len(cmd.Args)-1] = "."
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintf(os.Stderr, "build %s: %v\n", name, err)
-			os.Exit(1)
-		}
+	if templatesDir, err = os.MkdirTemp("", "tote-templates-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	// Both binaries in one go build: it links them side by side.
+	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), ".", "../tote-shim")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "build tote and tote-shim: %v\n", err)
+		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
+	os.RemoveAll(templatesDir)
 	os.Exit(code)
 }
 
@@ -81,11 +86,42 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// templateDir makes a directory under templatesDir, with the permissions
+// a mirror root has (its copies get them).
+func templateDir(prefix string) (string, error) {
+	dir, err := os.MkdirTemp(templatesDir, prefix)
+	if err != nil {
+		return "", err
+	}
+	return dir, os.Chmod(dir, 0o755)
+}
+
+// demoTemplate is the demo tool's upstream layout (mirror.BuildDemo),
+// written once per run.
+var demoTemplate = sync.OnceValues(func() (string, error) {
+	dir, err := templateDir("demo-")
+	if err != nil {
+		return "", err
+	}
+	return dir, mirror.BuildDemo(dir, demoStable, demoUnstable)
+})
+
+// demoMirror writes the demo tool's upstream layout under root: a copy of
+// demoTemplate (forty archives written once instead of for every script;
+// a script may change its copy).
+func demoMirror(root string) error {
+	dir, err := demoTemplate()
+	if err != nil {
+		return err
+	}
+	return mirror.CopyTree(root, dir)
+}
+
 // setupMirror starts a mirror of the demo tool for one script and writes the
 // global .prototools that points tote at it through url-rewrites.
 func setupMirror(env *testscript.Env, wasm string) error {
 	root := filepath.Join(env.WorkDir, "..", "mirror-"+filepath.Base(env.WorkDir))
-	if err := mirror.BuildDemo(root, demoStable, demoUnstable); err != nil {
+	if err := demoMirror(root); err != nil {
 		return err
 	}
 	srv, err := mirror.Start(root)
