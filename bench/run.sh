@@ -7,6 +7,7 @@
 #   bash bench/run.sh compare REV   # the shim built at git REV vs the current one
 #   bash bench/run.sh activate   # a tool through tote activate vs direct exec vs the shim
 #   bash bench/run.sh lockfile REV  # the lockfile check: shim at REV vs now, with and without a lockfile
+#   bash bench/run.sh run REV       # tote run built at REV vs now, beside direct exec and the shim
 #
 # It installs what it lacks (hyperfine from Debian, mise from the npm
 # registry), builds tote, tote-shim and a tiny static "noop" tool binary into
@@ -70,10 +71,7 @@ build() {
 }
 
 sandbox() {
-	log "building the sandbox (local mirror on 127.0.0.1 while tote installs)"
-	SB=$OUT/sandbox
-	rm -rf "$SB"
-	go run ./bench/setup -dir "$SB" -tote "$OUT/tote" -exe "$OUT/noop" -tools 20
+	tote_sandbox
 
 	# mise: `mise link` only accepts tools mise knows (`demo` is "not found in
 	# mise tool registry"), and reshim makes shims only for tools whose backend
@@ -85,6 +83,14 @@ sandbox() {
 	printf '[tools]\nnode = "1.0"\n' >"$SB/home/proj/mise.toml"
 	(cd "$SB/home/proj" && mise_env "$MISE" trust . >/dev/null && mise_env "$MISE" reshim)
 	test -L "$SB/mise/data/shims/node" || { echo "mise reshim made no node shim" >&2; exit 1; }
+}
+
+# tote_sandbox builds tote's part of the sandbox (no mise).
+tote_sandbox() {
+	log "building the sandbox (local mirror on 127.0.0.1 while tote installs)"
+	SB=$OUT/sandbox
+	rm -rf "$SB"
+	go run ./bench/setup -dir "$SB" -tote "$OUT/tote" -exe "$OUT/noop" -tools 20
 }
 
 # mise_env runs a command with the sandbox's environment (also tote's).
@@ -263,6 +269,87 @@ activate() {
 	load >>"$OUT/load-activate.txt"
 }
 
+# lockfile_check REV measures what the lockfile check costs the shim: the
+# shim built at REV (before the check) and the current one in proj (which
+# has a .prototools.lock), and the current one in a copy of proj without
+# the lockfile, interleaved by bench/ab; then the shim's fast path in
+# process (allocations are exact whatever the load).
+lockfile_check() {
+	local rev=$1
+	compare_shim "$rev" >/dev/null
+	local home=$SB/home
+	mkdir -p "$home/projnolock" && cp "$home/proj/.prototools" "$home/projnolock/"
+	load >"$OUT/load-lockfile.txt"
+	log "lockfile check, interleaved (load $(cat "$OUT/load-lockfile.txt"))"
+	go build -o "$OUT/ab" ./bench/ab
+	(cd "$home" && mise_env "$OUT/ab" -n "${RUNS}" \
+		"direct=proj:$home/.tote/tools/demo/1.0.0/bin/demo" \
+		"shim at $rev (proj)=proj:$SB/rev/demo" \
+		"shim now (proj, lockfile)=proj:$home/.tote/shims/demo" \
+		"shim now (no lockfile)=projnolock:$home/.tote/shims/demo" \
+		"tote run (proj, lockfile)=proj:$OUT/tote run demo" \
+		"tote run (no lockfile)=projnolock:$OUT/tote run demo") | tee "$OUT/lockfile-ab.txt"
+	go test -run '^$' -bench ShimFastPath -benchmem -count 6 ./cmd/tote-shim | tee "$OUT/lockfile-fastpath.txt"
+	load >>"$OUT/load-lockfile.txt"
+}
+
+# compare_run REV times `tote run demo` built at git revision REV against
+# the current one, beside direct exec and the shim, in one hyperfine run
+# (then alternately, A B C D …, with bench/ab, so that a load change on
+# this shared machine hits every command alike); and the same four built
+# as releases are (docs/releases.md: CGO_ENABLED=0, -trimpath, -s -w).
+# `tote --version` at REV and now shows the start-up every other command
+# still pays. The sandbox of a previous run is reused, or built.
+compare_run() {
+	local rev=$1
+	need_hyperfine
+	SB=$OUT/sandbox
+	if [[ ! -x $SB/home/.tote/shims/demo ]]; then
+		build
+		tote_sandbox
+	fi
+	log "building tote at $rev and now, default and release builds"
+	local src rel=(env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w")
+	src=$(mktemp -d)
+	mkdir -p "$SB/rev" "$SB/release"
+	git archive "$rev" | tar -x -C "$src"
+	(cd "$src" && go build -o "$SB/rev/tote" ./cmd/tote && "${rel[@]}" -o "$SB/release/tote-rev" ./cmd/tote)
+	rm -rf "$src"
+	go build -o "$OUT/tote" ./cmd/tote
+	"${rel[@]}" -o "$SB/release/tote" ./cmd/tote
+	# a shim finds its tool by its own name
+	"${rel[@]}" -o "$SB/release/demo" ./cmd/tote-shim
+	local proj=$SB/home/proj direct=$SB/home/.tote/tools/demo/1.0.0/bin/demo
+	# the plugin stays away: the runs below must not need it
+	[[ -f $SB/plugins/demo.wasm ]] && mv "$SB/plugins/demo.wasm" "$SB/plugins/demo.wasm.away"
+	(cd "$proj" && mise_env "$SB/rev/tote" run demo && mise_env "$OUT/tote" run demo && mise_env "$SB/release/demo")
+	load >"$OUT/load-run.txt"
+	log "tote run at $rev vs now (load $(cat "$OUT/load-run.txt"))"
+	(cd "$proj" && mise_env hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/compare-run.json" \
+		-n direct "$direct" \
+		-n tote-shim "$SB/home/.tote/shims/demo" \
+		-n "tote run at $rev" "$SB/rev/tote run demo" \
+		-n "tote run now" "$OUT/tote run demo" \
+		-n "tote --version at $rev" "$SB/rev/tote --version" \
+		-n "tote --version now" "$OUT/tote --version" \
+		-n "tote-shim (release build)" "$SB/release/demo" \
+		-n "tote run at $rev (release build)" "$SB/release/tote-rev run demo" \
+		-n "tote run now (release build)" "$SB/release/tote run demo")
+	load >>"$OUT/load-run.txt"
+	log "the same, alternately (bench/ab)"
+	go build -o "$OUT/ab" ./bench/ab
+	(cd "$SB/home" && mise_env "$OUT/ab" -n "$RUNS" -warmup "$WARMUP" \
+		"direct=proj:$direct" \
+		"tote-shim=proj:$SB/home/.tote/shims/demo" \
+		"tote run at $rev=proj:$SB/rev/tote run demo" \
+		"tote run now=proj:$OUT/tote run demo" \
+		"tote-shim (release build)=proj:$SB/release/demo" \
+		"tote run at $rev (release build)=proj:$SB/release/tote-rev run demo" \
+		"tote run now (release build)=proj:$SB/release/tote run demo") | tee "$OUT/compare-run-ab.txt"
+	load >>"$OUT/load-run.txt"
+	mv "$SB/plugins/demo.wasm.away" "$SB/plugins/demo.wasm"
+}
+
 case $WHAT in
 activate) activate; exit 0 ;;
 all) cli; runtime ;;
@@ -270,7 +357,8 @@ cli) cli ;;
 runtime) runtime ;;
 compare) compare_shim "${2:?usage: bash bench/run.sh compare GIT-REV}"; exit 0 ;;
 lockfile) lockfile_check "${2:?usage: bash bench/run.sh lockfile GIT-REV}"; exit 0 ;;
-*) echo "usage: bash bench/run.sh [all|cli|runtime|activate|compare GIT-REV|lockfile GIT-REV]" >&2; exit 2 ;;
+run) compare_run "${2:?usage: bash bench/run.sh run GIT-REV}"; exit 0 ;;
+*) echo "usage: bash bench/run.sh [all|cli|runtime|activate|compare GIT-REV|lockfile GIT-REV|run GIT-REV]" >&2; exit 2 ;;
 esac
 
 log "report"
