@@ -40,11 +40,12 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	// Both binaries in one go build: it links them side by side.
-	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), ".", "../tote-shim")
+	// The binaries in one go build, which links them side by side (peakrss
+	// is TestSoakRuns' measuring parent).
+	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), ".", "../tote-shim", "./testdata/peakrss")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		fmt.Fprintf(os.Stderr, "build tote and tote-shim: %v\n", err)
+		fmt.Fprintf(os.Stderr, "build tote, tote-shim and peakrss: %v\n", err)
 		os.Exit(1)
 	}
 	code := m.Run()
@@ -268,17 +269,18 @@ func cmdMirrorRequests(ts *testscript.TestScript, neg bool, args []string) {
 
 // goEnv keeps the Go toolchain's caches and proxy settings for scripts that
 // run `go` (through `tote plugin build`) with HOME pointing into $WORK.
-var goEnv = func() map[string]string {
+// (asked once, on first use: not at the start of every test process).
+var goEnv = sync.OnceValue(func() map[string]string {
 	out, err := exec.Command("go", "env", "-json", "GOMODCACHE", "GOCACHE", "GOPATH", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOSUMDB").Output()
 	m := map[string]string{}
 	if err == nil {
 		json.Unmarshal(out, &m)
 	}
 	return m
-}()
+})
 
 func setGoEnv(env *testscript.Env) {
-	for k, v := range goEnv {
+	for k, v := range goEnv() {
 		if v != "" {
 			env.Setenv(k, v)
 		}
