@@ -21,6 +21,7 @@ package fastrun
 import (
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 
 	"github.com/tote-dev/tote/internal/config"
@@ -33,7 +34,9 @@ import (
 // returns when tote must run as usual.
 func Try(args []string) {
 	req, ok := Parse(args)
-	if !ok || !quietEnv() {
+	// Windows cannot replace a process (syscall.Exec): the full path
+	// decides there.
+	if !ok || goruntime.GOOS == "windows" || !quietEnv() {
 		return
 	}
 	home, err := Home()
