@@ -45,8 +45,13 @@ func forScript(name string, b MirrorBuilder) MirrorBuilder {
 	}
 }
 
-// toteReleases writes the mirrored tote releases under root/tote.
-func toteReleases(root string) (map[string]string, error) {
+// toteReleases writes the mirrored tote releases under root/tote (built
+// once per run: two tests serve them, and the archives hold ~85 MB of
+// executables).
+var toteReleases = sharedMirror(writeToteReleases)
+
+// writeToteReleases writes the mirrored tote releases under root/tote.
+func writeToteReleases(root string) (map[string]string, error) {
 	next, err := nextBuild()
 	if err != nil {
 		return nil, err
