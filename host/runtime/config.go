@@ -40,6 +40,9 @@ type Config struct {
 	// compileWorkers is how many goroutines compile a module not in the
 	// cache; 0 means GOMAXPROCS (BenchmarkCompileWorkers compares).
 	compileWorkers int
+	// unmetered leaves modules as they are, stopped by wazero's check at
+	// every loop instead of fuel checks (BenchmarkMeter compares).
+	unmetered bool
 }
 
 // defaultConfig holds every default in one place.

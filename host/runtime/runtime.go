@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	goruntime "runtime"
 	"sync"
@@ -217,14 +218,25 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	if err != nil {
 		return nil, loadErr("parse module: %w", err)
 	}
-	manifest := extism.Manifest{
-		Wasm:   []extism.Wasm{extism.WasmData{Data: wasm, Name: "main"}},
-		Config: p.configKeys,
-		Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxHTTPResponse(r.cfg.limits), MaxVarBytes: 1 << 20},
+	compile := func(code []byte, metered bool) (_ *extism.CompiledPlugin, err error) {
+		defer recoverCompile(&err)
+		manifest := extism.Manifest{
+			Wasm:   []extism.Wasm{extism.WasmData{Data: code, Name: "main"}},
+			Config: p.configKeys,
+			Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxHTTPResponse(r.cfg.limits), MaxVarBytes: 1 << 20},
+		}
+		funcs := append(append(p.hostFunctions(), p.extismHTTPFunctions()...), opts.HostFunctions...)
+		if metered {
+			funcs = append(funcs, refillFunction())
+		}
+		return extism.NewCompiledPlugin(r.compileContext(ctx), manifest, extism.PluginConfig{RuntimeConfig: r.wazeroConfig(pages, metered), EnableWasi: true}, funcs)
 	}
-	rc := r.wazeroConfig(pages)
-	funcs := append(append(p.hostFunctions(), p.extismHTTPFunctions()...), opts.HostFunctions...)
-	compiled, err := extism.NewCompiledPlugin(r.compileContext(ctx), manifest, extism.PluginConfig{RuntimeConfig: rc, EnableWasi: true}, funcs)
+	code, metered := r.meter(wasm, p.logger)
+	compiled, err := compile(code, metered)
+	if err != nil && metered {
+		p.logger.Debug("metered module does not compile; compiling it as it is", "error", err)
+		compiled, err = compile(wasm, false)
+	}
 	if err != nil {
 		return nil, loadErr("compile: %w", err)
 	}
@@ -260,27 +272,65 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) error {
 	if pages == 0 {
 		pages = 1
 	}
-	rt := wazero.NewRuntimeWithConfig(ctx, r.wazeroConfig(pages))
-	defer rt.Close(ctx)
-	if _, err := rt.CompileModule(r.compileContext(ctx), wasm); err != nil {
+	compile := func(code []byte, metered bool) (err error) {
+		defer recoverCompile(&err)
+		rt := wazero.NewRuntimeWithConfig(ctx, r.wazeroConfig(pages, metered))
+		defer rt.Close(ctx)
+		_, err = rt.CompileModule(r.compileContext(ctx), code)
+		return err
+	}
+	code, metered := r.meter(wasm, r.cfg.logger)
+	err = compile(code, metered)
+	if err != nil && metered {
+		err = compile(wasm, false)
+	}
+	if err != nil {
 		return fmt.Errorf("compile: %w", err)
 	}
 	return nil
 }
 
+// recoverCompile turns a panic of wazero while it validates or compiles a
+// module into an error: a malformed module from the FuzzMeter corpus
+// (88056109fb556c5b, a function whose type index is out of range) makes
+// wazero 1.12's validator index out of range. A plugin is untrusted input;
+// it may fail to load, never crash tote.
+func recoverCompile(err *error) {
+	if v := recover(); v != nil {
+		*err = fmt.Errorf("the WebAssembly engine failed on this module: %v", v)
+	}
+}
+
+// meter returns the module with fuel checks (see meter.go) and true, or
+// the module as it is and false when it cannot be metered.
+func (r *Runtime) meter(wasm []byte, log *slog.Logger) ([]byte, bool) {
+	if r.cfg.unmetered {
+		return wasm, false
+	}
+	metered, err := meter(wasm)
+	if err != nil {
+		if log != nil {
+			log.Debug("module not metered: wazero's loop checks stop it", "reason", err)
+		}
+		return wasm, false
+	}
+	return metered, true
+}
+
 // wazeroConfig is the engine configuration of every plugin: the shared
-// compilation cache, calls that end when their context does (time limits
-// and Ctrl-C stop a runaway guest), and the memory limit in pages. Load
-// and Compile must agree on it: compiled code is cached by the module's
-// bytes alone.
-func (r *Runtime) wazeroConfig(pages uint32) wazero.RuntimeConfig {
+// compilation cache, the memory limit in pages, and for a module that is
+// not metered, wazero's own check of the call's context at every loop
+// (time limits and Ctrl-C stop a runaway guest either way). Load and
+// Compile must agree on it: compiled code is cached by the module's bytes
+// alone.
+func (r *Runtime) wazeroConfig(pages uint32, metered bool) wazero.RuntimeConfig {
 	base := wazero.NewRuntimeConfig()
 	if r.cfg.interpreter {
 		base = wazero.NewRuntimeConfigInterpreter()
 	}
 	return base.
 		WithCompilationCache(r.cache).
-		WithCloseOnContextDone(true).
+		WithCloseOnContextDone(!metered).
 		WithMemoryLimitPages(pages)
 }
 
