@@ -2,11 +2,16 @@ package runtime
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/tote-dev/tote/api"
+	"github.com/tote-dev/tote/internal/testutil/ghrelease"
+	"github.com/tote-dev/tote/internal/testutil/wasmbuild"
 )
 
 // BenchmarkLoadCold compiles the hello plugin from scratch each iteration:
@@ -178,4 +183,41 @@ func warmCache(b *testing.B) string {
 	}
 	rt.Close(ctx)
 	return dir
+}
+
+// BenchmarkMeter calls load_versions of the ripgrep example plugin
+// (examples/ripgrep, a Go plugin) on a warm instance, reading a 2 MB GitHub
+// releases list (45 releases, ghrelease.List) from 127.0.0.1, with the
+// module metered (fuel checks, tote's default) and unmetered (wazero's check
+// at every loop), alternately in every iteration; it reports each as ms/op
+// of its own.
+func BenchmarkMeter(b *testing.B) {
+	body := ghrelease.List(45)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
+	defer srv.Close()
+	wasm, ctx := wasmbuild.Build(b, filepath.Join(wasmbuild.RepoRoot, "examples", "ripgrep")), context.Background()
+	plugins := map[bool]*Plugin{}
+	for _, unmetered := range []bool{false, true} {
+		cfg := NewConfig().WithRewrite(func(string) string { return srv.URL })
+		cfg.unmetered = unmetered
+		rt := newRuntime(b, cfg)
+		p, err := rt.Load(ctx, wasm, LoadOptions{ID: "rg", AllowedHosts: []string{"127.0.0.1"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		plugins[unmetered] = p
+	}
+	var took [2]time.Duration
+	for b.Loop() {
+		for i, unmetered := range []bool{false, true} {
+			start := time.Now()
+			var out api.LoadVersionsOutput
+			if err := plugins[unmetered].Call(ctx, api.FuncLoadVersions, api.LoadVersionsInput{}, &out); err != nil || len(out.Versions) != 45 {
+				b.Fatalf("unmetered %v: %d versions, %v", unmetered, len(out.Versions), err)
+			}
+			took[i] += time.Since(start)
+		}
+	}
+	b.ReportMetric(float64(took[0].Microseconds())/1000/float64(b.N), "ms-metered")
+	b.ReportMetric(float64(took[1].Microseconds())/1000/float64(b.N), "ms-wazero-check")
 }

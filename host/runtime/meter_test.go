@@ -170,7 +170,7 @@ func runawayModule() []byte {
 			body(0x03, 0x40, 0x0c, 0, 0x0b, 0x41, 0, 0x0b),
 			body(0x42, 62, 0x10, 2, 0x41, 0, 0x0b),
 			body(0x20, 0, 0x50, 0x04, 0x40, 0x0f, 0x0b, 0x20, 0, 0x42, 1, 0x7d, 0x10, 2, 0x20, 0, 0x42, 1, 0x7d, 0x10, 2, 0x0b),
-			body(0x41, 5, 0x0b)).b
+			body(0x41, 0, 0x0b)).b
 }
 
 // TestMeterStopsRunaways: a loop that never ends and a recursion that
@@ -193,6 +193,19 @@ func TestMeterStopsRunaways(t *testing.T) {
 		cancel()
 		if err == nil || cctx.Err() == nil {
 			t.Errorf("%s: %v, want the call to end with its context", fn, err)
+		}
+	}
+	// The same through the runtime: a timeout naming the function, and a
+	// fresh instance for the next call.
+	p, err := newRuntime(t, NewConfig().WithCallTimeout(100*time.Millisecond)).LoadBytes(ctx, wasm, LoadOptions{ID: "runaway"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range []string{"spin", "recurse"} {
+		_, err := p.CallRaw(ctx, fn, nil)
+		wantKind(t, err, KindTimeout, "runaway", fn)
+		if _, err := p.CallRaw(ctx, "ok", nil); err != nil {
+			t.Errorf("ok after %s: %v", fn, err)
 		}
 	}
 }
