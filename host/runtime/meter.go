@@ -139,7 +139,7 @@ func meter(wasm []byte) ([]byte, error) {
 			return nil, fmt.Errorf("section %d: %w", s.id, sr.err)
 		}
 	}
-	m := &meterer{refill: funcImports, fuel: globals, imported: funcImports}
+	m := &meterer{types: types, refill: funcImports, fuel: globals, imported: funcImports}
 	m.check = m.checkCode()
 
 	out := bytes.NewBuffer(make([]byte, 0, len(wasm)+len(wasm)/8))
@@ -186,6 +186,7 @@ func meter(wasm []byte) ([]byte, error) {
 
 // meterer rewrites the sections of one module.
 type meterer struct {
+	types    uint32 // the module's own types
 	refill   uint32 // function index of tote:meter.refill
 	fuel     uint32 // global index of the fuel
 	imported uint32 // function imports before refill
@@ -204,6 +205,42 @@ func (m *meterer) checkCode() []byte {
 	b = append(append(append(b, 0x24), g...), 0x0b)
 	b = append(append(append(b, 0x23), g...), 0x41, 0x01, 0x6b)
 	return append(append(b, 0x24), g...)
+}
+
+// global reads a global index, which must name one of the module's own
+// globals: an index past them is invalid in the module as it came, and must
+// not become valid by naming the fuel (a guest that could set its fuel
+// would never reach refill).
+func (m *meterer) global(r *wasmReader) {
+	if i := r.u32(); i >= m.fuel && r.err == nil {
+		r.fail(fmt.Sprintf("global index %d out of range (%d globals)", i, m.fuel))
+	}
+}
+
+// typeIndex checks that a type index names one of the module's own types
+// (the type meter adds is not theirs to use).
+func (m *meterer) typeIndex(r *wasmReader, i uint32) {
+	if i >= m.types && r.err == nil {
+		r.fail(fmt.Sprintf("type index %d out of range (%d types)", i, m.types))
+	}
+}
+
+// blockType reads a block type; a type index must be the module's own.
+func (m *meterer) blockType(r *wasmReader) {
+	if r.off < len(r.b) {
+		if t := r.b[r.off]; t != 0x40 && (t < 0x60 || t >= 0x80) {
+			start := r.off
+			i := r.u32()
+			if r.b[r.off-1]&0x40 != 0 { // negative: not a type index
+				r.off = start
+				r.fail("bad block type")
+				return
+			}
+			m.typeIndex(r, i)
+			return
+		}
+	}
+	r.blockType()
 }
 
 // fn renumbers a function index: the module's own functions move up by one.
@@ -335,8 +372,10 @@ func (m *meterer) constExpr(r *wasmReader, out []byte) []byte {
 		switch op := r.byte(); op {
 		case 0x0b:
 			return append(out, op)
-		case 0x41, 0x42, 0x23: // i32.const, i64.const, global.get
+		case 0x41, 0x42: // i32.const, i64.const
 			r.leb()
+		case 0x23: // global.get
+			m.global(r)
 		case 0x43:
 			r.skip(4)
 		case 0x44:
@@ -398,12 +437,14 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 			op >= 0x45 && op <= 0xc4, op == 0xd1:
 			// no immediate
 		case op == 0x02, op == 0x04: // block, if
-			r.blockType()
+			m.blockType(r)
 		case op == 0x03: // loop
-			r.blockType()
+			m.blockType(r)
 			out = append(out, r.b[start:r.off]...)
 			out = append(out, m.check...)
 			continue
+		case op == 0x23, op == 0x24: // global.get, global.set
+			m.global(r)
 		case op == 0x0c, op == 0x0d, op >= 0x20 && op <= 0x26, op == 0x3f, op == 0x40:
 			r.u32()
 		case op == 0x0e: // br_table
@@ -416,7 +457,7 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 			out = appendU32(out, m.fn(r.u32()))
 			continue
 		case op == 0x11, op == 0x13: // call_indirect, return_call_indirect
-			r.u32()
+			m.typeIndex(r, r.u32())
 			r.u32()
 		case op == 0x1c: // select t*
 			for k := r.u32(); k > 0 && r.err == nil; k-- {
@@ -436,7 +477,7 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 			r.u32()
 		case op == 0x0a: // throw_ref
 		case op == 0x1f: // try_table
-			r.blockType()
+			m.blockType(r)
 			for k := r.u32(); k > 0 && r.err == nil; k-- {
 				if kind := r.byte(); kind <= 1 {
 					r.u32() // tag

@@ -286,3 +286,24 @@ func TestLoadEnginePanic(t *testing.T) {
 		t.Error("Compile succeeded")
 	}
 }
+
+// TestMeterRefusesFuelAccess: a module whose code names a global past its
+// own is invalid as it comes; metered, that index would be the fuel, which
+// the guest could then set and never be stopped. meter refuses it.
+func TestMeterRefusesFuelAccess(t *testing.T) {
+	t.Parallel()
+	wasm := newModule().
+		section(secType, true, []byte{0x60, 0, 1, 0x7f}).
+		section(3, true, []byte{0}).
+		section(secGlobal, true, []byte{0x7f, 1, 0x41, 0, 0x0b}).
+		section(secExport, true, cat("run", byte(0), 0)).
+		section(secCode, true, body(0x41, 0x7f, 0x24, 1, 0x03, 0x40, 0x0c, 0, 0x0b, 0x41, 0, 0x0b)).b
+	if _, err := meter(wasm); err == nil || !strings.Contains(err.Error(), "global index 1") {
+		t.Fatalf("meter: %v, want the global index refused", err)
+	}
+	p, err := newRuntime(t, NewConfig().WithCallTimeout(100*time.Millisecond).WithCacheDir(t.TempDir())).LoadBytes(context.Background(), wasm, LoadOptions{ID: "fuel"})
+	if err == nil {
+		p.Close(context.Background())
+		t.Fatal("the module loaded")
+	}
+}
