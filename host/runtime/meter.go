@@ -3,11 +3,18 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 
 	extism "github.com/extism/go-sdk"
+	"github.com/tote-dev/tote/internal/readlimit"
+	"github.com/tote-dev/tote/internal/store"
 )
 
 // Metering: how a runaway guest is stopped without slowing every loop.
@@ -399,7 +406,7 @@ func (m *meterer) constExpr(r *wasmReader, out []byte) []byte {
 // the top of every loop.
 func (m *meterer) code(r *wasmReader) ([]byte, error) {
 	n := r.u32()
-	out := appendU32(nil, n)
+	out := appendU32(make([]byte, 0, len(r.b)+len(r.b)/8), n)
 	var body []byte
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		size := int(r.u32())
@@ -429,8 +436,8 @@ func (m *meterer) code(r *wasmReader) ([]byte, error) {
 
 // instructions copies the instructions of one body.
 func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
+	from := r.off // what is not copied yet
 	for r.off < len(r.b) && r.err == nil {
-		start := r.off
 		op := r.byte()
 		switch {
 		case op <= 0x01, op == 0x05, op == 0x0b, op == 0x0f, op == 0x1a, op == 0x1b,
@@ -440,9 +447,9 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 			m.blockType(r)
 		case op == 0x03: // loop
 			m.blockType(r)
-			out = append(out, r.b[start:r.off]...)
+			out = append(out, r.b[from:r.off]...)
 			out = append(out, m.check...)
-			continue
+			from = r.off
 		case op == 0x23, op == 0x24: // global.get, global.set
 			m.global(r)
 		case op == 0x0c, op == 0x0d, op >= 0x20 && op <= 0x26, op == 0x3f, op == 0x40:
@@ -453,9 +460,12 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 			}
 			r.u32()
 		case op == 0x10, op == 0x12, op == 0xd2: // call, return_call, ref.func
-			out = append(out, op)
-			out = appendU32(out, m.fn(r.u32()))
-			continue
+			at := r.off
+			if i := r.u32(); i >= m.imported {
+				out = append(out, r.b[from:at]...)
+				out = appendU32(out, i+1)
+				from = r.off
+			}
 		case op == 0x11, op == 0x13: // call_indirect, return_call_indirect
 			m.typeIndex(r, r.u32())
 			r.u32()
@@ -524,9 +534,8 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 		default:
 			r.fail(fmt.Sprintf("opcode 0x%02x", op))
 		}
-		out = append(out, r.b[start:r.off]...)
 	}
-	return out
+	return append(out, r.b[from:r.off]...)
 }
 
 // names rewrites the name section: function names, local names and label
@@ -637,6 +646,74 @@ func appendS32(b []byte, v int32) []byte {
 
 func appendName(b []byte, s string) []byte {
 	return append(appendU32(b, uint32(len(s))), s...)
+}
+
+// prepareVersion names what prepare writes; it is part of the key of every
+// prepared module kept in the cache directory, so a tote whose meter or
+// renameImports write something else never uses an older result.
+const prepareVersion = "tote-prepared-1\x00"
+
+// prepared is a module made ready to compile.
+type prepared struct {
+	code    []byte // what to compile
+	metered bool
+	// unmetered returns the module with only its imports renamed, for
+	// when the metered one does not compile.
+	unmetered func() ([]byte, error)
+}
+
+// prepare renames Extism's http_request import (tote serves it; see
+// extismHTTPModule) and meters the module. With a cache directory the
+// result is kept there, keyed by the hash of the module as it came, so that
+// a warm load reads 4 MB instead of rewriting them (the compiled code in
+// the same directory is trusted no less).
+func (r *Runtime) prepare(wasm []byte, log *slog.Logger) (prepared, error) {
+	var renamed []byte
+	plain := func() ([]byte, error) {
+		if renamed != nil {
+			return renamed, nil
+		}
+		var err error
+		renamed, err = renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
+		return renamed, err
+	}
+	memo := ""
+	if r.cfg.cacheDir != "" && !r.cfg.unmetered {
+		h := sha256.New()
+		h.Write([]byte(prepareVersion))
+		h.Write(wasm)
+		memo = filepath.Join(r.cfg.cacheDir, "tote-prepared", hex.EncodeToString(h.Sum(nil))+".wasm")
+		if b, err := readlimit.File(memo, 2*MaxWasmFile, "prepared module"); err == nil {
+			return prepared{code: b, metered: true, unmetered: func() ([]byte, error) {
+				os.Remove(memo) // it did not compile: let the next load write it again
+				return plain()
+			}}, nil
+		}
+	}
+	code, err := plain()
+	if err != nil {
+		return prepared{}, err
+	}
+	if r.cfg.unmetered {
+		return prepared{code: code, unmetered: plain}, nil
+	}
+	metered, err := meter(code)
+	if err != nil {
+		if log != nil {
+			log.Debug("module not metered: wazero's loop checks stop it", "reason", err)
+		}
+		return prepared{code: code, unmetered: plain}, nil
+	}
+	if memo != "" {
+		err := os.MkdirAll(filepath.Dir(memo), 0o755)
+		if err == nil {
+			err = store.WriteFileAtomic(memo, metered, 0o644)
+		}
+		if err != nil && log != nil {
+			log.Debug("prepared module not cached", "error", err)
+		}
+	}
+	return prepared{code: metered, metered: true, unmetered: plain}, nil
 }
 
 // refillFunction is tote:meter.refill for Extism.

@@ -307,3 +307,44 @@ func TestMeterRefusesFuelAccess(t *testing.T) {
 		t.Fatal("the module loaded")
 	}
 }
+
+// TestPreparedCache: the metered module is kept in the cache directory and
+// read back by the next load; one that was damaged there is dropped, the
+// plugin still loads and works, and the next load writes it again.
+func TestPreparedCache(t *testing.T) {
+	t.Parallel()
+	ctx, dir, wasm := context.Background(), t.TempDir(), runawayModule()
+	load := func() {
+		t.Helper()
+		p, err := newRuntime(t, NewConfig().WithCacheDir(dir)).LoadBytes(ctx, wasm, LoadOptions{ID: "prep"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.CallRaw(ctx, "ok", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load()
+	files, _ := filepath.Glob(filepath.Join(dir, "tote-prepared", "*.wasm"))
+	if len(files) != 1 {
+		t.Fatalf("prepared modules %v, want one", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := meter(wasm); !bytes.Equal(b, want) {
+		t.Fatal("the cached module is not the metered module")
+	}
+	if err := os.WriteFile(files[0], []byte("\x00asm\x01\x00\x00\x00\x0a\xff"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load() // the damaged file fails to compile: dropped, the module compiled as it is
+	if _, err := os.Stat(files[0]); !os.IsNotExist(err) {
+		t.Errorf("the damaged prepared module is still there (%v)", err)
+	}
+	load()
+	if b, err := os.ReadFile(files[0]); err != nil || !bytes.Equal(b[:8], wasm[:8]) {
+		t.Errorf("the prepared module was not written again: %v", err)
+	}
+}

@@ -22,7 +22,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	goruntime "runtime"
 	"sync"
@@ -212,9 +211,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	if pages == 0 {
 		pages = 1
 	}
-	// Extism's own http_request is served by tote (see extismHTTPModule):
-	// the manifest allows Extism no host at all.
-	wasm, err = renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
+	prep, err := r.prepare(wasm, p.logger)
 	if err != nil {
 		return nil, loadErr("parse module: %w", err)
 	}
@@ -231,11 +228,13 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 		}
 		return extism.NewCompiledPlugin(r.compileContext(ctx), manifest, extism.PluginConfig{RuntimeConfig: r.wazeroConfig(pages, metered), EnableWasi: true}, funcs)
 	}
-	code, metered := r.meter(wasm, p.logger)
-	compiled, err := compile(code, metered)
-	if err != nil && metered {
+	compiled, err := compile(prep.code, prep.metered)
+	if err != nil && prep.metered {
 		p.logger.Debug("metered module does not compile; compiling it as it is", "error", err)
-		compiled, err = compile(wasm, false)
+		var plain []byte
+		if plain, err = prep.unmetered(); err == nil {
+			compiled, err = compile(plain, false)
+		}
 	}
 	if err != nil {
 		return nil, loadErr("compile: %w", err)
@@ -264,7 +263,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 // Without a cache directory nothing outlives the call: Compile then only
 // checks that the module compiles.
 func (r *Runtime) Compile(ctx context.Context, wasm []byte) error {
-	wasm, err := renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
+	prep, err := r.prepare(wasm, r.cfg.logger)
 	if err != nil {
 		return fmt.Errorf("parse module: %w", err)
 	}
@@ -279,10 +278,12 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) error {
 		_, err = rt.CompileModule(r.compileContext(ctx), code)
 		return err
 	}
-	code, metered := r.meter(wasm, r.cfg.logger)
-	err = compile(code, metered)
-	if err != nil && metered {
-		err = compile(wasm, false)
+	err = compile(prep.code, prep.metered)
+	if err != nil && prep.metered {
+		var plain []byte
+		if plain, err = prep.unmetered(); err == nil {
+			err = compile(plain, false)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("compile: %w", err)
@@ -299,22 +300,6 @@ func recoverCompile(err *error) {
 	if v := recover(); v != nil {
 		*err = fmt.Errorf("the WebAssembly engine failed on this module: %v", v)
 	}
-}
-
-// meter returns the module with fuel checks (see meter.go) and true, or
-// the module as it is and false when it cannot be metered.
-func (r *Runtime) meter(wasm []byte, log *slog.Logger) ([]byte, bool) {
-	if r.cfg.unmetered {
-		return wasm, false
-	}
-	metered, err := meter(wasm)
-	if err != nil {
-		if log != nil {
-			log.Debug("module not metered: wazero's loop checks stop it", "reason", err)
-		}
-		return wasm, false
-	}
-	return metered, true
 }
 
 // wazeroConfig is the engine configuration of every plugin: the shared
