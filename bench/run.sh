@@ -319,6 +319,18 @@ compare_run() {
 	"${rel[@]}" -o "$SB/release/tote" ./cmd/tote
 	# a shim finds its tool by its own name
 	"${rel[@]}" -o "$SB/release/demo" ./cmd/tote-shim
+	# Where what is left goes: tote exiting in its first package
+	# initialisation (the binary's own start-up: exec, runtime, page
+	# faults), and exiting where fastrun would start (plus the packages Go
+	# initialises before it), both built from the current tree with
+	# cmd/tote/internal/early replaced.
+	src=$(mktemp -d)
+	git ls-files -z | xargs -0 tar -c | tar -x -C "$src"
+	printf 'package early\n\nimport "os"\n\nfunc init() { os.Exit(0) }\n' >"$src/cmd/tote/internal/early/early.go"
+	(cd "$src" && go build -o "$SB/rev/tote-exit-first" ./cmd/tote)
+	printf 'package early\n\nimport (\n\t"os"\n\n\t"github.com/tote-dev/tote/internal/launch/fastrun"\n)\n\nvar _ = fastrun.Try\n\nfunc init() { os.Exit(0) }\n' >"$src/cmd/tote/internal/early/early.go"
+	(cd "$src" && go build -o "$SB/rev/tote-exit-at-fastrun" ./cmd/tote)
+	rm -rf "$src"
 	local proj=$SB/home/proj direct=$SB/home/.tote/tools/demo/1.0.0/bin/demo
 	# the plugin stays away: the runs below must not need it
 	[[ -f $SB/plugins/demo.wasm ]] && mv "$SB/plugins/demo.wasm" "$SB/plugins/demo.wasm.away"
@@ -343,6 +355,8 @@ compare_run() {
 		"tote-shim=proj:$SB/home/.tote/shims/demo" \
 		"tote run at $rev=proj:$SB/rev/tote run demo" \
 		"tote run now=proj:$OUT/tote run demo" \
+		"tote exiting in its first init=proj:$SB/rev/tote-exit-first run demo" \
+		"tote exiting at fastrun's init=proj:$SB/rev/tote-exit-at-fastrun run demo" \
 		"tote-shim (release build)=proj:$SB/release/demo" \
 		"tote run at $rev (release build)=proj:$SB/release/tote-rev run demo" \
 		"tote run now (release build)=proj:$SB/release/tote run demo") | tee "$OUT/compare-run-ab.txt"
