@@ -3,8 +3,11 @@
 // contract), compiles each module once per process (and once per machine
 // with the on-disk cache), keeps one warm instance per plugin, provides the
 // host functions of package api under the plugins' capabilities, and
-// contains faults: a trap, a runaway loop or a memory bomb fails the call
-// with a *CallError and the next call gets a fresh instance.
+// contains faults: a trap, a runaway loop or recursion (every module is
+// metered: it counts its function calls and loop iterations and asks the
+// host for more at every million, which is where a time limit or Ctrl-C
+// ends the call) or a memory bomb fails the call with a *CallError and the
+// next call gets a fresh instance.
 //
 // A plugin sees only its mounts (LoadOptions.Mounts, Config.WithMounts),
 // through a file system where every operation resolves beneath the mount's
