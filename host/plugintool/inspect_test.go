@@ -105,7 +105,7 @@ func TestInspectNotWasm(t *testing.T) {
 
 func TestInspectLoadsGoPlugin(t *testing.T) {
 	path := wasmbuild.Build(t, wasmbuild.Fixture("hello"))
-	r, err := Inspect(context.Background(), path, InspectOptions{ID: "greeter", CacheDir: t.TempDir()})
+	r, err := Inspect(context.Background(), path, InspectOptions{ID: "greeter"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -143,8 +143,7 @@ func BenchmarkFirstCall(b *testing.B) {
 	for _, engine := range []string{"compiler", "interpreter"} {
 		b.Run(engine, func(b *testing.B) {
 			for b.Loop() {
-				cfg := NewConfig()
-				cfg.interpreter = engine == "interpreter"
+				cfg := NewConfig().WithInterpreter(engine == "interpreter")
 				rt, err := New(ctx, cfg)
 				if err != nil {
 					b.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,19 +16,15 @@ import (
 
 // inspectOptions are the inputs of `tote plugin inspect`.
 type inspectOptions struct {
-	IO       *cli.IOStreams
-	Path     string
-	JSON     bool
-	ID       string
-	NoLoad   bool
-	CacheDir string
+	IO     *cli.IOStreams
+	Path   string
+	JSON   bool
+	ID     string
+	NoLoad bool
 }
 
 func newCmdInspect(f *cli.Factory, runF func(context.Context, *inspectOptions) error) *cobra.Command {
 	opts := &inspectOptions{IO: f.IO}
-	if f.Home != "" {
-		opts.CacheDir = filepath.Join(f.Home, "cache", "wasm")
-	}
 	cmd := &cobra.Command{
 		Use:   "inspect FILE.wasm",
 		Short: "Show a plugin's exports, imports and whether it loads",
@@ -71,7 +66,6 @@ func inspectRun(ctx context.Context, opts *inspectOptions) error {
 	}
 	r, err := plugintool.Inspect(ctx, opts.Path, plugintool.InspectOptions{
 		ID:       opts.ID,
-		CacheDir: opts.CacheDir,
 		SkipLoad: opts.NoLoad,
 	})
 	if err != nil {
