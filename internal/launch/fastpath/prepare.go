@@ -8,11 +8,14 @@ import (
 	"github.com/tote-dev/tote/internal/store"
 )
 
-// Request is a run to prepare on the fast path: what tote-shim and
-// `tote run TOOL` without a spec are asked.
+// Request is a run to prepare on the fast path: what tote-shim and a
+// plain `tote run TOOL[@SPEC]` are asked.
 type Request struct {
 	// Tool is the tool's id.
 	Tool string
+	// Spec is the version spec given on the command line (`tote run
+	// node@20`); "" means the one detected for the directory.
+	Spec string
 	// Exe is the executable to run; "" means the tool's primary one.
 	Exe string
 	// Args are the tool's arguments.
@@ -42,16 +45,20 @@ func Prepare(st *store.Store, cfg *config.Config, req Request) (*Plan, error) {
 		return nil, ErrNeedsPlugin
 	}
 	d := &Detector{Config: cfg, Store: st, Cwd: req.Cwd, UserHome: req.UserHome}
-	det, err := d.Detect(req.Tool, meta)
-	if err != nil {
-		return nil, err
-	}
-	if det.VersionFile != "" || det.Spec == "" {
-		return nil, ErrNeedsPlugin
+	spec := req.Spec
+	if spec == "" {
+		det, err := d.Detect(req.Tool, meta)
+		if err != nil {
+			return nil, err
+		}
+		if det.VersionFile != "" || det.Spec == "" {
+			return nil, ErrNeedsPlugin
+		}
+		spec = det.Spec
 	}
 	// A lockfile, once present, is law: the spec runs the locked version,
 	// and only if its install recorded the locked checksum.
-	locked, err := FindLocked(cfg, req.Cwd, st.Home, req.Tool, det.Spec)
+	locked, err := FindLocked(cfg, req.Cwd, st.Home, req.Tool, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +68,7 @@ func Prepare(st *store.Store, cfg *config.Config, req Request) (*Plan, error) {
 	} else {
 		// Versions, partials and ranges resolve here against what is
 		// installed; aliases and canary are left to `tote run`.
-		if ver, err = ResolveInstalled(st, req.Tool, det.Spec); err != nil {
+		if ver, err = ResolveInstalled(st, req.Tool, spec); err != nil {
 			return nil, err
 		}
 	}

@@ -6,8 +6,8 @@
 // It handles only what it can answer exactly as the full `tote run`
 // would, and leaves everything else to it: [Try] returns, having printed
 // nothing and changed nothing but the version's last-used mark, whenever
-// the arguments are not plain (a spec, --install, --log, --help, any other
-// flag), the log level would print more than warnings, the configuration
+// the arguments are not plain (--install, --log, --help, any other flag),
+// the log level would print more than warnings, the configuration
 // has something to warn about (an untrusted file, a proto setting tote
 // ignores, proxy or certificate settings), tote itself is pinned (the
 // pinned tote must run), or fastpath needs the plugin or fails in any way
@@ -64,15 +64,17 @@ func Try(args []string) {
 	_ = plan.Exec() // returns only on failure, which `tote run` reports
 }
 
-// Parse reads `run [--exe EXE] TOOL [-- ARGS...]` (or the alias `r`),
-// the forms tote-shim hands over and people type. ok is false for
-// anything else: a spec (TOOL@SPEC or a second word), any other flag, a
-// tool id that is not plain.
+// Parse reads `run [--exe EXE] TOOL[@SPEC] [SPEC] [-- ARGS...]` (or the
+// alias `r`), the forms tote-shim hands over and people type. ok is false
+// for anything else: any other flag, a tool id that is not plain, a spec
+// given twice, more words before "--" (the full command says what is
+// wrong).
 func Parse(args []string) (req fastpath.Request, ok bool) {
 	if len(args) < 2 || args[0] != "run" && args[0] != "r" {
 		return req, false
 	}
-	tool, exeSet := "", false
+	var words []string
+	exeSet := false
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -84,20 +86,45 @@ func Parse(args []string) (req fastpath.Request, ok bool) {
 			i++
 		case strings.HasPrefix(a, "--exe=") && !exeSet:
 			req.Exe, exeSet = strings.TrimPrefix(a, "--exe="), true
-		case tool == "" && plainID(a):
-			tool = a
+		case a != "" && !strings.HasPrefix(a, "-") && len(words) < 2:
+			words = append(words, a)
 		default:
 			return fastpath.Request{}, false
 		}
 	}
-	if tool == "" || !plainExe(req.Exe) {
+	if len(words) == 0 || !plainExe(req.Exe) {
 		return fastpath.Request{}, false
 	}
-	req.Tool = tool
+	tool, spec, at := strings.Cut(words[0], "@")
+	if len(words) == 2 {
+		if at {
+			return fastpath.Request{}, false
+		}
+		spec, at = words[1], true
+	}
+	if !plainID(tool) || at && !plainSpec(spec) {
+		return fastpath.Request{}, false
+	}
+	req.Tool, req.Spec = tool, spec
 	if req.Args == nil {
 		req.Args = []string{}
 	}
 	return req, true
+}
+
+// plainSpec accepts the specs fastrun passes on: not blank, no spaces or
+// control characters (whatever else the fast path cannot resolve, it
+// hands back).
+func plainSpec(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for _, c := range s {
+		if c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // plainID accepts the tool ids fastrun handles: a letter or digit, then

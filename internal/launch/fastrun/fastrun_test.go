@@ -12,41 +12,51 @@ func TestParse(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		tool string
+		spec string
 		exe  string
 		rest []string
 		ok   bool
 	}{
-		{[]string{"run", "node"}, "node", "", []string{}, true},
-		{[]string{"r", "node", "--", "a", "--exe", "b"}, "node", "", []string{"a", "--exe", "b"}, true},
-		{[]string{"run", "--exe", "npm", "node", "--", "install"}, "node", "npm", []string{"install"}, true},
-		{[]string{"run", "--exe=npm", "node"}, "node", "npm", []string{}, true},
-		{[]string{"run", "node", "--exe", "npm", "--"}, "node", "npm", []string{}, true},
+		{[]string{"run", "node"}, "node", "", "", []string{}, true},
+		{[]string{"run", "node@20", "--", "x"}, "node", "20", "", []string{"x"}, true},
+		{[]string{"run", "node", "1.22.3"}, "node", "1.22.3", "", []string{}, true},
+		{[]string{"run", "--exe", "npm", "node", "20"}, "node", "20", "npm", []string{}, true},
+		{[]string{"run", "node@lts"}, "node", "lts", "", []string{}, true},
+		{[]string{"r", "node", "--", "a", "--exe", "b"}, "node", "", "", []string{"a", "--exe", "b"}, true},
+		{[]string{"run", "--exe", "npm", "node", "--", "install"}, "node", "", "npm", []string{"install"}, true},
+		{[]string{"run", "--exe=npm", "node"}, "node", "", "npm", []string{}, true},
+		{[]string{"run", "node", "--exe", "npm", "--"}, "node", "", "npm", []string{}, true},
 		// what tote-shim hands over for the primary executable
-		{[]string{"run", "--exe", "", "python-poetry", "--", "x"}, "python-poetry", "", []string{"x"}, true},
-		{[]string{"run"}, "", "", nil, false},
-		{[]string{"install", "node"}, "", "", nil, false},
-		{[]string{"--log", "debug", "run", "node"}, "", "", nil, false},
-		{[]string{"run", "node", "20"}, "", "", nil, false},
-		{[]string{"run", "node@20"}, "", "", nil, false},
-		{[]string{"run", "node", "--install"}, "", "", nil, false},
-		{[]string{"run", "--log", "warn", "node"}, "", "", nil, false},
-		{[]string{"run", "-h"}, "", "", nil, false},
-		{[]string{"run", "node", "--help"}, "", "", nil, false},
-		{[]string{"run", "--", "node"}, "", "", nil, false},
-		{[]string{"run", "--exe", "npm", "--exe", "npx", "node"}, "", "", nil, false},
-		{[]string{"run", "--exe", "--", "node"}, "", "", nil, false},
-		{[]string{"run", "--exe"}, "", "", nil, false},
-		{[]string{"run", "../node"}, "", "", nil, false},
-		{[]string{"run", "node/../../x"}, "", "", nil, false},
-		{[]string{"run", ".node"}, "", "", nil, false},
-		{[]string{"run", "-node"}, "", "", nil, false},
-		{[]string{"run", "--exe", "../../bin/sh", "node"}, "", "", nil, false},
-		{[]string{"run", "nöde"}, "", "", nil, false},
-		{[]string{"run", strings.Repeat("a", 65)}, "", "", nil, false},
+		{[]string{"run", "--exe", "", "python-poetry", "--", "x"}, "python-poetry", "", "", []string{"x"}, true},
+		{[]string{"run"}, "", "", "", nil, false},
+		{[]string{"install", "node"}, "", "", "", nil, false},
+		{[]string{"--log", "debug", "run", "node"}, "", "", "", nil, false},
+		{[]string{"run", "node@20", "20"}, "", "", "", nil, false},
+		{[]string{"run", "node", "20", "x"}, "", "", "", nil, false},
+		{[]string{"run", "node@"}, "", "", "", nil, false},
+		{[]string{"run", "node@ "}, "", "", "", nil, false},
+		{[]string{"run", "node", ""}, "", "", "", nil, false},
+		{[]string{"run", "node", ">= 20"}, "", "", "", nil, false},
+		{[]string{"run", "@20"}, "", "", "", nil, false},
+		{[]string{"run", "node", "--install"}, "", "", "", nil, false},
+		{[]string{"run", "--log", "warn", "node"}, "", "", "", nil, false},
+		{[]string{"run", "-h"}, "", "", "", nil, false},
+		{[]string{"run", "node", "--help"}, "", "", "", nil, false},
+		{[]string{"run", "--", "node"}, "", "", "", nil, false},
+		{[]string{"run", "--exe", "npm", "--exe", "npx", "node"}, "", "", "", nil, false},
+		{[]string{"run", "--exe", "--", "node"}, "", "", "", nil, false},
+		{[]string{"run", "--exe"}, "", "", "", nil, false},
+		{[]string{"run", "../node"}, "", "", "", nil, false},
+		{[]string{"run", "node/../../x"}, "", "", "", nil, false},
+		{[]string{"run", ".node"}, "", "", "", nil, false},
+		{[]string{"run", "-node"}, "", "", "", nil, false},
+		{[]string{"run", "--exe", "../../bin/sh", "node"}, "", "", "", nil, false},
+		{[]string{"run", "nöde"}, "", "", "", nil, false},
+		{[]string{"run", strings.Repeat("a", 65)}, "", "", "", nil, false},
 	} {
 		req, ok := Parse(tc.args)
-		if ok != tc.ok || req.Tool != tc.tool || req.Exe != tc.exe || !slices.Equal(req.Args, tc.rest) {
-			t.Errorf("Parse(%q) = %+v, %v; want tool %q exe %q args %q, %v", tc.args, req, ok, tc.tool, tc.exe, tc.rest, tc.ok)
+		if ok != tc.ok || req.Tool != tc.tool || req.Spec != tc.spec || req.Exe != tc.exe || !slices.Equal(req.Args, tc.rest) {
+			t.Errorf("Parse(%q) = %+v, %v; want tool %q spec %q exe %q args %q, %v", tc.args, req, ok, tc.tool, tc.spec, tc.exe, tc.rest, tc.ok)
 		}
 		if ok && req.Args == nil {
 			t.Errorf("Parse(%q): nil tool arguments", tc.args)
@@ -67,8 +77,8 @@ func FuzzParse(f *testing.F) {
 		if !ok {
 			return
 		}
-		if !plainID(req.Tool) || !plainExe(req.Exe) {
-			t.Fatalf("Parse(%q) accepted tool %q exe %q", args, req.Tool, req.Exe)
+		if !plainID(req.Tool) || !plainExe(req.Exe) || req.Spec != "" && !plainSpec(req.Spec) {
+			t.Fatalf("Parse(%q) accepted tool %q spec %q exe %q", args, req.Tool, req.Spec, req.Exe)
 		}
 		want := []string{}
 		if i := slices.Index(args, "--"); i >= 0 {
