@@ -10,49 +10,56 @@ for mod in examples/*/go.mod; do
 	[ -e "$mod" ] && modules+=("$(dirname "$mod")")
 done
 status=0
-for m in "${modules[@]}"; do
-	echo "== go vet ($m) [${SECONDS}s]"
-	(cd "$m" && go vet ./...) || status=1
-done
-echo "== go vet (sdk, GOOS=wasip1) [${SECONDS}s]"
-(cd sdk && GOOS=wasip1 GOARCH=wasm go vet ./...) || status=1
-# tote must build for Windows and macOS too (the host-side modules; the
-# examples are WASM plugins, built below).
-for target in windows/amd64 darwin/arm64; do
-	for m in . api sdk sdk/plugintest; do
-		echo "== go build ($m, $target) [${SECONDS}s]"
-		(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build ./...) || status=1
+# checks: vet, the Windows/macOS and WASM builds, gofmt. They go on beside
+# the root module's tests (the go command's package loading leaves a core
+# idle most of the time) and print with the other modules' output.
+checks() {
+	local st=0
+	for m in "${modules[@]}"; do
+		echo "== go vet ($m) [${SECONDS}s]"
+		(cd "$m" && go vet ./...) || st=1
 	done
-done
-for m in "${modules[@]}"; do
-	case "$m" in examples/*)
-		# An example without a Go main package (one written in another
-		# Extism language, with only Go tests) has no Go plugin to build.
-		# An example that embeds tote's host (imports host/...) is a
-		# program, not a plugin: built natively and for Windows and macOS.
-		if (cd "$m" && go list -f '{{join .Imports " "}}' . 2>/dev/null) | grep -q 'github.com/tote-dev/tote/host/'; then
-			for target in "" windows/amd64 darwin/arm64; do
-				echo "== go build ($m${target:+, $target}) [${SECONDS}s]"
-				if [ -n "$target" ]; then
-					(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null .) || status=1
-				else
-					(cd "$m" && go build -o /dev/null .) || status=1
-				fi
-			done
-			continue
-		fi
-		if [ "$(cd "$m" && GOOS=wasip1 GOARCH=wasm go list -f '{{.Name}}' . 2>/dev/null)" != main ]; then
-			echo "== go build ($m): no main package, skipped [${SECONDS}s]"
-			continue
-		fi
-		echo "== go build ($m, GOOS=wasip1) [${SECONDS}s]"
-		(cd "$m" && GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o /dev/null .) || status=1
-	esac
-done
-unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go') 2>/dev/null || true)
-if [ -n "$unformatted" ]; then
-	echo "gofmt: these files need formatting:"; echo "$unformatted"; status=1
-fi
+	echo "== go vet (sdk, GOOS=wasip1) [${SECONDS}s]"
+	(cd sdk && GOOS=wasip1 GOARCH=wasm go vet ./...) || st=1
+	# tote must build for Windows and macOS too (the host-side modules; the
+	# examples are WASM plugins, built below).
+	for target in windows/amd64 darwin/arm64; do
+		for m in . api sdk sdk/plugintest; do
+			echo "== go build ($m, $target) [${SECONDS}s]"
+			(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build ./...) || st=1
+		done
+	done
+	for m in "${modules[@]}"; do
+		case "$m" in examples/*)
+			# An example without a Go main package (one written in another
+			# Extism language, with only Go tests) has no Go plugin to build.
+			# An example that embeds tote's host (imports host/...) is a
+			# program, not a plugin: built natively and for Windows and macOS.
+			if (cd "$m" && go list -f '{{join .Imports " "}}' . 2>/dev/null) | grep -q 'github.com/tote-dev/tote/host/'; then
+				for target in "" windows/amd64 darwin/arm64; do
+					echo "== go build ($m${target:+, $target}) [${SECONDS}s]"
+					if [ -n "$target" ]; then
+						(cd "$m" && GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null .) || st=1
+					else
+						(cd "$m" && go build -o /dev/null .) || st=1
+					fi
+				done
+				continue
+			fi
+			if [ "$(cd "$m" && GOOS=wasip1 GOARCH=wasm go list -f '{{.Name}}' . 2>/dev/null)" != main ]; then
+				echo "== go build ($m): no main package, skipped [${SECONDS}s]"
+				continue
+			fi
+			echo "== go build ($m, GOOS=wasip1) [${SECONDS}s]"
+			(cd "$m" && GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o /dev/null .) || st=1
+		esac
+	done
+	unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go') 2>/dev/null || true)
+	if [ -n "$unformatted" ]; then
+		echo "gofmt: these files need formatting:"; echo "$unformatted"; st=1
+	fi
+	return $st
+}
 log=$(mktemp)
 others=$(mktemp)
 trap 'rm -f "$log" "$others"' EXIT
@@ -63,11 +70,12 @@ gotest() {
 	echo "== go test ($m) [${SECONDS}s]"
 	(cd "$m" && go test -count=1 -timeout "${TEST_TIMEOUT:-20m}" "$@" ./...) 2>&1
 }
-# The root module's tests are the long pole (cmd/tote's scripts); the other
-# modules and the race run go on beside them, their output kept apart and
-# printed after the root's.
+# The root module's tests are the long pole (cmd/tote's scripts): they start
+# first; the checks, the other modules and the race run go on beside them,
+# their output kept apart and printed after the root's.
 (
 	st=0
+	checks || st=1
 	for m in "${modules[@]:1}"; do
 		gotest "$m" "$@" || st=1
 	done
