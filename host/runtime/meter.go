@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,9 +37,9 @@ import (
 // collector can stop the guest's goroutine, as at any host call.
 //
 // meter knows every instruction of WebAssembly 2.0 (SIMD included),
-// threads and exception handling. A module it cannot read (GC types, say,
-// which wazero does not run either) is compiled as it is, with wazero's
-// check, which stops loops but not a recursion that never loops.
+// threads, tail calls and exception handling. A module it cannot read (GC
+// types, say, which wazero does not run either) is refused: wazero's own
+// check would stop its loops but not a recursion that never loops.
 const (
 	meterModule = "tote:meter"
 	meterFunc   = "refill"
@@ -109,7 +108,11 @@ func meter(wasm []byte) ([]byte, error) {
 		if _, ok := sectionRank[id]; !ok && id != secCustom {
 			return nil, fmt.Errorf("unknown section %d", id)
 		}
-		secs = append(secs, section{id, wasm[r.off : r.off+size]})
+		body := wasm[r.off : r.off+size]
+		if err := checkCount(id, body); err != nil {
+			return nil, err
+		}
+		secs = append(secs, section{id, body})
 		have[id] = true
 		r.off += size
 	}
@@ -189,6 +192,26 @@ func meter(wasm []byte) ([]byte, error) {
 	}
 	flush(len(sectionRank) + 1)
 	return out.Bytes(), nil
+}
+
+// checkCount refuses a vector section that declares more entries than it
+// has bytes (every entry takes at least one): wazero 1.12 believes the count
+// and spends minutes and gigabytes on a 21-byte module whose export section
+// declares 250 million exports (the FuzzMeter corpus, 540030f9ed767568).
+func checkCount(id byte, body []byte) error {
+	switch id {
+	case secCustom, secStart, 12: // not vectors
+		return nil
+	}
+	r := &wasmReader{b: body}
+	n := r.u32()
+	if r.err != nil {
+		return fmt.Errorf("section %d: entry count: %w", id, r.err)
+	}
+	if int64(n) > int64(len(body)-r.off) {
+		return fmt.Errorf("section %d declares %d entries in %d bytes", id, n, len(body)-r.off)
+	}
+	return nil
 }
 
 // meterer rewrites the sections of one module.
@@ -283,8 +306,10 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 			return nil, false, nil
 		}
 		if name == "name" {
+			// Names only label stack traces: a name section meter cannot
+			// read is dropped, not a reason to refuse the module.
 			out, err = m.names(body, r.off)
-			return out, err == nil, err
+			return out, err == nil, nil
 		}
 		return body, true, nil
 	case secType:
@@ -656,64 +681,73 @@ const prepareVersion = "tote-prepared-1\x00"
 // prepared is a module made ready to compile.
 type prepared struct {
 	code    []byte // what to compile
-	metered bool
-	// unmetered returns the module with only its imports renamed, for
-	// when the metered one does not compile.
-	unmetered func() ([]byte, error)
+	metered bool   // false only under Config.unmetered (benchmarks)
+	// memo is the file code was read from, "" when it was made now.
+	memo string
 }
 
 // prepare renames Extism's http_request import (tote serves it; see
 // extismHTTPModule) and meters the module. With a cache directory the
 // result is kept there, keyed by the hash of the module as it came, so that
 // a warm load reads 4 MB instead of rewriting them (the compiled code in
-// the same directory is trusted no less).
-func (r *Runtime) prepare(wasm []byte, log *slog.Logger) (prepared, error) {
-	var renamed []byte
-	plain := func() ([]byte, error) {
-		if renamed != nil {
-			return renamed, nil
-		}
-		var err error
-		renamed, err = renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
-		return renamed, err
-	}
+// the same directory is trusted no less); fresh skips that file. A module
+// meter cannot read is refused: run unmetered, it could outlast every time
+// limit (see meter).
+func (r *Runtime) prepare(wasm []byte, fresh bool) (prepared, error) {
 	memo := ""
 	if r.cfg.cacheDir != "" && !r.cfg.unmetered {
 		h := sha256.New()
 		h.Write([]byte(prepareVersion))
 		h.Write(wasm)
 		memo = filepath.Join(r.cfg.cacheDir, "tote-prepared", hex.EncodeToString(h.Sum(nil))+".wasm")
-		if b, err := readlimit.File(memo, 2*MaxWasmFile, "prepared module"); err == nil {
-			return prepared{code: b, metered: true, unmetered: func() ([]byte, error) {
-				os.Remove(memo) // it did not compile: let the next load write it again
-				return plain()
-			}}, nil
+		if !fresh {
+			if b, err := readlimit.File(memo, 2*MaxWasmFile, "prepared module"); err == nil {
+				return prepared{code: b, metered: true, memo: memo}, nil
+			}
 		}
 	}
-	code, err := plain()
+	code, err := renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
 	if err != nil {
-		return prepared{}, err
+		return prepared{}, fmt.Errorf("parse module: %w", err)
 	}
 	if r.cfg.unmetered {
-		return prepared{code: code, unmetered: plain}, nil
+		return prepared{code: code}, nil
 	}
-	metered, err := meter(code)
-	if err != nil {
-		if log != nil {
-			log.Debug("module not metered: wazero's loop checks stop it", "reason", err)
-		}
-		return prepared{code: code, unmetered: plain}, nil
+	if code, err = meter(code); err != nil {
+		return prepared{}, fmt.Errorf("tote cannot meter this module, so no time limit could stop it: %w", err)
 	}
 	if memo != "" {
 		err := os.MkdirAll(filepath.Dir(memo), 0o755)
 		if err == nil {
-			err = store.WriteFileAtomic(memo, metered, 0o644)
+			err = store.WriteFileAtomic(memo, code, 0o644)
 		}
-		if err != nil && log != nil {
-			log.Debug("prepared module not cached", "error", err)
+		if err != nil && r.cfg.logger != nil {
+			r.cfg.logger.Debug("prepared module not cached", "error", err)
 		}
 	}
-	return prepared{code: metered, metered: true, unmetered: plain}, nil
+	return prepared{code: code, metered: true}, nil
+}
+
+// compilePrepared prepares a module and compiles it with compile; a
+// prepared module read from the cache that does not compile (a damaged
+// file) is removed and the module prepared afresh.
+func compilePrepared[T any](r *Runtime, wasm []byte, compile func(code []byte, metered bool) (T, error)) (T, error) {
+	prep, err := r.prepare(wasm, false)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	out, err := compile(prep.code, prep.metered)
+	if err != nil && prep.memo != "" {
+		os.Remove(prep.memo)
+		if prep, err = r.prepare(wasm, true); err == nil {
+			out, err = compile(prep.code, prep.metered)
+		}
+	}
+	if err != nil && !strings.HasPrefix(err.Error(), "parse module") {
+		err = fmt.Errorf("compile: %w", err)
+	}
+	return out, err
 }
 
 // refillFunction is tote:meter.refill for Extism.

@@ -243,8 +243,8 @@ func TestMeterFixtures(t *testing.T) {
 	}
 }
 
-// FuzzMeter: meter never panics, and a module wazero compiles still
-// compiles once metered.
+// FuzzMeter: meter never panics, meters every module wazero compiles, and
+// the metered module compiles too.
 func FuzzMeter(f *testing.F) {
 	f.Add(fixtureModule())
 	f.Add(runawayModule())
@@ -261,9 +261,14 @@ func FuzzMeter(f *testing.F) {
 		return err
 	}
 	f.Fuzz(func(t *testing.T, wasm []byte) {
-		metered, err := meter(wasm)
-		if err != nil || compile(wasm) != nil {
+		if malformedCounts(wasm) || compile(wasm) != nil {
 			return
+		}
+		// tote refuses what meter cannot read: that must never be a
+		// module wazero runs.
+		metered, err := meter(wasm)
+		if err != nil {
+			t.Fatalf("wazero compiles the module, meter refuses it: %v", err)
 		}
 		if err := compile(metered); err != nil {
 			t.Fatalf("the module compiles, the metered one does not: %v", err)
@@ -306,11 +311,14 @@ func TestMeterRefusesFuelAccess(t *testing.T) {
 		p.Close(context.Background())
 		t.Fatal("the module loaded")
 	}
+	if !IsKind(err, KindLoad) || !strings.Contains(err.Error(), `plugin "fuel": tote cannot meter this module, so no time limit could stop it: `) {
+		t.Errorf("load: %v", err)
+	}
 }
 
 // TestPreparedCache: the metered module is kept in the cache directory and
-// read back by the next load; one that was damaged there is dropped, the
-// plugin still loads and works, and the next load writes it again.
+// read back by the next load; one that was damaged there is replaced and
+// the plugin still loads and works.
 func TestPreparedCache(t *testing.T) {
 	t.Parallel()
 	ctx, dir, wasm := context.Background(), t.TempDir(), runawayModule()
@@ -333,18 +341,50 @@ func TestPreparedCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := meter(wasm); !bytes.Equal(b, want) {
+	want, _ := meter(wasm)
+	if !bytes.Equal(b, want) {
 		t.Fatal("the cached module is not the metered module")
 	}
 	if err := os.WriteFile(files[0], []byte("\x00asm\x01\x00\x00\x00\x0a\xff"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	load() // the damaged file fails to compile: dropped, the module compiled as it is
-	if _, err := os.Stat(files[0]); !os.IsNotExist(err) {
-		t.Errorf("the damaged prepared module is still there (%v)", err)
+	load() // the damaged file does not compile: dropped, prepared and written again
+	if b, err := os.ReadFile(files[0]); err != nil || !bytes.Equal(b, want) {
+		t.Errorf("the damaged prepared module was not replaced: %v", err)
 	}
-	load()
-	if b, err := os.ReadFile(files[0]); err != nil || !bytes.Equal(b[:8], wasm[:8]) {
-		t.Errorf("the prepared module was not written again: %v", err)
+}
+
+// malformedCounts reports a module with a section that runs past the end or
+// a vector section that declares more entries than it has bytes, which meter
+// refuses (checkCount) and wazero would take minutes to reject.
+func malformedCounts(wasm []byte) bool {
+	r := &wasmReader{b: wasm, off: 8}
+	for r.off < len(wasm) && r.err == nil {
+		id := r.byte()
+		size := int(r.u32())
+		if r.err != nil || size < 0 || r.off+size > len(wasm) {
+			return true // a section past the end (wazero is as slow on it)
+		}
+		if checkCount(id, wasm[r.off:r.off+size]) != nil {
+			return true
+		}
+		r.off += size
+	}
+	return false
+}
+
+// TestMeterRefusesHugeCounts: a 23-byte module declaring 250 million
+// exports (after the FuzzMeter corpus 540030f9ed767568, which wazero takes
+// over a minute to reject) is refused at once.
+func TestMeterRefusesHugeCounts(t *testing.T) {
+	t.Parallel()
+	wasm := []byte("\x00asm\x01\x00\x00\x00\x07\x0d\xe5\x8f\xc8\x77(\xdc0000000")
+	_, err := meter(wasm)
+	if err == nil || !strings.Contains(err.Error(), "section 7 declares") {
+		t.Fatalf("meter: %v", err)
+	}
+	_, err = newRuntime(t, NewConfig()).LoadBytes(context.Background(), wasm, LoadOptions{ID: "huge"})
+	if !IsKind(err, KindLoad) {
+		t.Fatalf("load: %v", err)
 	}
 }

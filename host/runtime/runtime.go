@@ -214,11 +214,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	if pages == 0 {
 		pages = 1
 	}
-	prep, err := r.prepare(wasm, p.logger)
-	if err != nil {
-		return nil, loadErr("parse module: %w", err)
-	}
-	compile := func(code []byte, metered bool) (_ *extism.CompiledPlugin, err error) {
+	compiled, err := compilePrepared(r, wasm, func(code []byte, metered bool) (_ *extism.CompiledPlugin, err error) {
 		defer recoverCompile(&err)
 		manifest := extism.Manifest{
 			Wasm:   []extism.Wasm{extism.WasmData{Data: code, Name: "main"}},
@@ -230,17 +226,9 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 			funcs = append(funcs, refillFunction())
 		}
 		return extism.NewCompiledPlugin(r.compileContext(ctx), manifest, extism.PluginConfig{RuntimeConfig: r.wazeroConfig(pages, metered), EnableWasi: true}, funcs)
-	}
-	compiled, err := compile(prep.code, prep.metered)
-	if err != nil && prep.metered {
-		p.logger.Debug("metered module does not compile; compiling it as it is", "error", err)
-		var plain []byte
-		if plain, err = prep.unmetered(); err == nil {
-			compiled, err = compile(plain, false)
-		}
-	}
+	})
 	if err != nil {
-		return nil, loadErr("compile: %w", err)
+		return nil, loadErr("%w", err)
 	}
 	p.compiled = compiled
 	if err := p.ensureInstance(ctx); err != nil {
@@ -266,32 +254,18 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 // Without a cache directory nothing outlives the call: Compile then only
 // checks that the module compiles.
 func (r *Runtime) Compile(ctx context.Context, wasm []byte) error {
-	prep, err := r.prepare(wasm, r.cfg.logger)
-	if err != nil {
-		return fmt.Errorf("parse module: %w", err)
-	}
 	pages := uint32(r.cfg.memoryLimit / 65536)
 	if pages == 0 {
 		pages = 1
 	}
-	compile := func(code []byte, metered bool) (err error) {
+	_, err := compilePrepared(r, wasm, func(code []byte, metered bool) (_ struct{}, err error) {
 		defer recoverCompile(&err)
 		rt := wazero.NewRuntimeWithConfig(ctx, r.wazeroConfig(pages, metered))
 		defer rt.Close(ctx)
 		_, err = rt.CompileModule(r.compileContext(ctx), code)
-		return err
-	}
-	err = compile(prep.code, prep.metered)
-	if err != nil && prep.metered {
-		var plain []byte
-		if plain, err = prep.unmetered(); err == nil {
-			err = compile(plain, false)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("compile: %w", err)
-	}
-	return nil
+		return struct{}{}, err
+	})
+	return err
 }
 
 // recoverCompile turns a panic of wazero while it validates or compiles a
