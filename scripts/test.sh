@@ -93,7 +93,12 @@ gotest() {
 	exit $st
 ) >"$others" 2>&1 &
 others_pid=$!
-gotest . "$@" | tee -a "$log" || status=1
+# One package more at a time than there are cores: cmd/tote holds a slot
+# for the whole run, and the root module's ~55 other packages (many of them
+# waiting on processes, servers and timers) would otherwise go one at a
+# time beside it and end well after it.
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+gotest . -p $((cores + 1)) "$@" | tee -a "$log" || status=1
 wait "$others_pid" || status=1
 tee -a "$log" <"$others"
 # go test above replays every fuzz target's seed corpus (testdata/fuzz).
