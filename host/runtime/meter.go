@@ -69,6 +69,7 @@ const (
 	secStart    = 8
 	secElement  = 9
 	secCode     = 10
+	secData     = 11
 	secTag      = 13
 	typeFuncI32 = "\x60\x00\x01\x7f" // func () -> i32
 )
@@ -352,6 +353,22 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 		out, err = m.elements(r)
 	case secCode:
 		out, err = m.code(r)
+	case secData: // copied; offsets checked like every constant expression
+		n := r.u32()
+		for i := uint32(0); i < n && r.err == nil; i++ {
+			switch flags := r.u32(); flags {
+			case 0:
+				m.constExpr(r, nil)
+			case 1:
+			case 2:
+				r.u32()
+				m.constExpr(r, nil)
+			default:
+				r.fail(fmt.Sprintf("data segment flags %d", flags))
+			}
+			r.skip(int(r.u32()))
+		}
+		out = body
 	default:
 		return body, true, nil
 	}
