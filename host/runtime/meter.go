@@ -74,6 +74,17 @@ const (
 	typeFuncI32 = "\x60\x00\x01\x7f" // func () -> i32
 )
 
+// Bounds on what a module may declare in a few bytes and make the engine
+// allocate in gigabytes while it compiles or instantiates: wazero 1.12
+// allocates every declared local (up to 2^32) and table element (up to
+// 2^27). The bounds are V8's for locals and parameters; no plugin comes
+// near them.
+const (
+	maxLocals     = 50_000
+	maxTypeValues = 1_000
+	maxTableMin   = 1 << 20
+)
+
 // sectionRank is the order non-custom sections must appear in.
 var sectionRank = map[byte]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
 
@@ -315,9 +326,23 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 		return body, true, nil
 	case secType:
 		n := r.u32()
-		out = append(appendU32(nil, n+1), body[r.off:]...)
+		start := r.off
+		for i := uint32(0); i < n && r.err == nil; i++ {
+			if form := r.byte(); form != 0x60 {
+				r.fail(fmt.Sprintf("type form 0x%02x", form))
+			}
+			for _, what := range []string{"parameters", "results"} {
+				k := r.u32()
+				if k > maxTypeValues && r.err == nil {
+					r.fail(fmt.Sprintf("a function type with %d %s (at most %d)", k, what, maxTypeValues))
+				}
+				for ; k > 0 && r.err == nil; k-- {
+					r.valType()
+				}
+			}
+		}
+		out = append(appendU32(nil, n+1), body[start:r.off]...)
 		out = append(out, typeFuncI32...)
-		r.off = len(body)
 	case secImport:
 		n := r.u32()
 		out = m.importEntry(append(appendU32(nil, n+1), body[r.off:]...), types)
@@ -347,6 +372,17 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 			}
 			out = appendU32(out, idx)
 		}
+	case secTable:
+		n := r.u32()
+		for i := uint32(0); i < n && r.err == nil; i++ {
+			r.valType()
+			if flags := r.byte(); r.u32() > maxTableMin && r.err == nil {
+				r.fail(fmt.Sprintf("a table of more than %d elements", maxTableMin))
+			} else if flags&1 != 0 {
+				r.u32()
+			}
+		}
+		out = body
 	case secStart:
 		out = appendU32(nil, m.fn(r.u32()))
 	case secElement:
@@ -458,10 +494,13 @@ func (m *meterer) code(r *wasmReader) ([]byte, error) {
 		}
 		fr := &wasmReader{b: r.b[:end], off: r.off}
 		body = body[:0]
-		locals := fr.u32()
-		for j := uint32(0); j < locals && fr.err == nil; j++ {
-			fr.u32()
+		var sum uint64
+		for j := fr.u32(); j > 0 && fr.err == nil; j-- {
+			sum += uint64(fr.u32())
 			fr.valType()
+		}
+		if sum > maxLocals {
+			return nil, fmt.Errorf("function body %d declares %d locals (at most %d)", i, sum, maxLocals)
 		}
 		body = append(body, r.b[r.off:fr.off]...)
 		body = append(body, m.check...)

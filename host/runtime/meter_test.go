@@ -388,3 +388,37 @@ func TestMeterRefusesHugeCounts(t *testing.T) {
 		t.Fatalf("load: %v", err)
 	}
 }
+
+// TestMeterRefusesAllocationBombs: declarations of a few bytes that make
+// wazero allocate gigabytes while it compiles or instantiates (every
+// declared local, every table element) are refused before it sees them.
+func TestMeterRefusesAllocationBombs(t *testing.T) {
+	t.Parallel()
+	huge := []byte{0xff, 0xff, 0xff, 0xff, 0x0f} // 2^32-1
+	for name, tc := range map[string]struct {
+		wasm []byte
+		want string
+	}{
+		"locals": {newModule().
+			section(secType, true, []byte{0x60, 0, 0}).
+			section(3, true, []byte{0}).
+			section(secCode, true, bodyLocals(cat(1, huge, byte(0x7e)), 0x0b)).b, "locals"},
+		"parameters": {newModule().
+			section(secType, true, cat(byte(0x60), 100_000, bytes.Repeat([]byte{0x7f}, 100_000), 0)).
+			section(3, true, []byte{0}).
+			section(secCode, true, body(0x0b)).b, "parameters"},
+		"table": {newModule().
+			section(secType, true, []byte{0x60, 0, 0}).
+			section(3, true, []byte{0}).
+			section(secTable, true, cat(byte(0x70), byte(0), 1<<27)).
+			section(secCode, true, body(0x0b)).b, "table of more than"},
+	} {
+		if _, err := meter(tc.wasm); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: meter: %v, want an error naming %q", name, err, tc.want)
+		}
+		_, err := newRuntime(t, NewConfig()).LoadBytes(context.Background(), tc.wasm, LoadOptions{ID: name})
+		if !IsKind(err, KindLoad) || !strings.Contains(err.Error(), "cannot meter") {
+			t.Errorf("%s: load: %v", name, err)
+		}
+	}
+}
