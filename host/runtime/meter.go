@@ -85,6 +85,10 @@ const (
 	maxTableMin   = 1 << 20
 )
 
+// errTooLarge marks a module refused for what it declares, not for what
+// meter cannot read.
+var errTooLarge = errors.New("more than a plugin may declare")
+
 // sectionRank is the order non-custom sections must appear in.
 var sectionRank = map[byte]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
 
@@ -218,10 +222,10 @@ func checkCount(id byte, body []byte) error {
 	r := &wasmReader{b: body}
 	n := r.u32()
 	if r.err != nil {
-		return fmt.Errorf("section %d: entry count: %w", id, r.err)
+		return fmt.Errorf("section %d: entry count: %v: %w", id, r.err, errTooLarge)
 	}
 	if int64(n) > int64(len(body)-r.off) {
-		return fmt.Errorf("section %d declares %d entries in %d bytes", id, n, len(body)-r.off)
+		return fmt.Errorf("section %d declares %d entries in %d bytes: %w", id, n, len(body)-r.off, errTooLarge)
 	}
 	return nil
 }
@@ -332,9 +336,9 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 				r.fail(fmt.Sprintf("type form 0x%02x", form))
 			}
 			for _, what := range []string{"parameters", "results"} {
-				k := r.u32()
+				k := r.count()
 				if k > maxTypeValues && r.err == nil {
-					r.fail(fmt.Sprintf("a function type with %d %s (at most %d)", k, what, maxTypeValues))
+					r.err = fmt.Errorf("a function type with %d %s (at most %d): %w", k, what, maxTypeValues, errTooLarge)
 				}
 				for ; k > 0 && r.err == nil; k-- {
 					r.valType()
@@ -377,7 +381,7 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 		for i := uint32(0); i < n && r.err == nil; i++ {
 			r.valType()
 			if flags := r.byte(); r.u32() > maxTableMin && r.err == nil {
-				r.fail(fmt.Sprintf("a table of more than %d elements", maxTableMin))
+				r.err = fmt.Errorf("a table of more than %d elements: %w", maxTableMin, errTooLarge)
 			} else if flags&1 != 0 {
 				r.u32()
 			}
@@ -390,7 +394,7 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 	case secCode:
 		out, err = m.code(r)
 	case secData: // copied; offsets checked like every constant expression
-		n := r.u32()
+		n := r.count()
 		for i := uint32(0); i < n && r.err == nil; i++ {
 			switch flags := r.u32(); flags {
 			case 0:
@@ -402,7 +406,7 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 			default:
 				r.fail(fmt.Sprintf("data segment flags %d", flags))
 			}
-			r.skip(int(r.u32()))
+			r.skip(int(r.count()))
 		}
 		out = body
 	default:
@@ -419,7 +423,7 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 
 // elements rewrites the element section (all eight segment encodings).
 func (m *meterer) elements(r *wasmReader) ([]byte, error) {
-	n := r.u32()
+	n := r.count()
 	out := appendU32(nil, n)
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		flags := r.u32()
@@ -436,7 +440,7 @@ func (m *meterer) elements(r *wasmReader) ([]byte, error) {
 		if flags&3 != 0 { // element kind or reference type
 			out = append(out, r.byte())
 		}
-		count := r.u32()
+		count := r.count()
 		out = appendU32(out, count)
 		for j := uint32(0); j < count && r.err == nil; j++ {
 			if flags&4 == 0 {
@@ -483,24 +487,24 @@ func (m *meterer) constExpr(r *wasmReader, out []byte) []byte {
 // code rewrites every function body: the fuel check first, and again at
 // the top of every loop.
 func (m *meterer) code(r *wasmReader) ([]byte, error) {
-	n := r.u32()
+	n := r.count()
 	out := appendU32(make([]byte, 0, len(r.b)+len(r.b)/8), n)
 	var body []byte
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		size := int(r.u32())
 		end := r.off + size
 		if r.err != nil || size < 0 || end > len(r.b) {
-			return nil, fmt.Errorf("function body %d runs past the end", i)
+			return nil, fmt.Errorf("function body %d runs past the end: %w", i, errTooLarge)
 		}
 		fr := &wasmReader{b: r.b[:end], off: r.off}
 		body = body[:0]
 		var sum uint64
-		for j := fr.u32(); j > 0 && fr.err == nil; j-- {
+		for j := fr.count(); j > 0 && fr.err == nil; j-- {
 			sum += uint64(fr.u32())
 			fr.valType()
 		}
 		if sum > maxLocals {
-			return nil, fmt.Errorf("function body %d declares %d locals (at most %d)", i, sum, maxLocals)
+			return nil, fmt.Errorf("function body %d declares %d locals (at most %d): %w", i, sum, maxLocals, errTooLarge)
 		}
 		body = append(body, r.b[r.off:fr.off]...)
 		body = append(body, m.check...)
@@ -536,7 +540,7 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 		case op == 0x0c, op == 0x0d, op >= 0x20 && op <= 0x26, op == 0x3f, op == 0x40:
 			r.u32()
 		case op == 0x0e: // br_table
-			for k := r.u32(); k > 0 && r.err == nil; k-- {
+			for k := r.count(); k > 0 && r.err == nil; k-- {
 				r.u32()
 			}
 			r.u32()
@@ -551,7 +555,7 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 			m.typeIndex(r, r.u32())
 			r.u32()
 		case op == 0x1c: // select t*
-			for k := r.u32(); k > 0 && r.err == nil; k-- {
+			for k := r.count(); k > 0 && r.err == nil; k-- {
 				r.valType()
 			}
 		case op >= 0x28 && op <= 0x3e:
@@ -569,7 +573,7 @@ func (m *meterer) instructions(r *wasmReader, out []byte) []byte {
 		case op == 0x0a: // throw_ref
 		case op == 0x1f: // try_table
 			m.blockType(r)
-			for k := r.u32(); k > 0 && r.err == nil; k-- {
+			for k := r.count(); k > 0 && r.err == nil; k-- {
 				if kind := r.byte(); kind <= 1 {
 					r.u32() // tag
 				} else if kind > 3 {
@@ -634,7 +638,7 @@ func (m *meterer) names(body []byte, off int) ([]byte, error) {
 		sub := body[r.off:end]
 		if id >= 1 && id <= 3 {
 			sr := &wasmReader{b: sub}
-			n := sr.u32()
+			n := sr.count()
 			nb := appendU32(nil, n)
 			for i := uint32(0); i < n && sr.err == nil; i++ {
 				nb = appendU32(nb, m.fn(sr.u32()))
@@ -642,7 +646,7 @@ func (m *meterer) names(body []byte, off int) ([]byte, error) {
 				if id == 1 {
 					sr.name()
 				} else {
-					for k := sr.u32(); k > 0 && sr.err == nil; k-- {
+					for k := sr.count(); k > 0 && sr.err == nil; k-- {
 						sr.u32()
 						sr.name()
 					}
@@ -660,6 +664,17 @@ func (m *meterer) names(body []byte, off int) ([]byte, error) {
 		r.off = end
 	}
 	return out, r.err
+}
+
+// count reads the length of a vector: every entry takes at least a byte,
+// so more entries than bytes left is a module built to make the engine
+// allocate for them (errTooLarge).
+func (r *wasmReader) count() uint32 {
+	n := r.u32()
+	if left := len(r.b) - r.off; r.err == nil && int64(n) > int64(left) {
+		r.err = fmt.Errorf("a vector of %d entries in %d bytes: %w", n, left, errTooLarge)
+	}
+	return n
 }
 
 // leb skips one LEB128 number of up to 64 bits, signed or not.
