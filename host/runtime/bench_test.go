@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -162,8 +163,10 @@ func BenchmarkFirstCall(b *testing.B) {
 	}
 }
 
-func readFixture(b *testing.B, name string) []byte {
-	wasm, err := os.ReadFile(fixture(b, name))
+func readFixture(b *testing.B, name string) []byte { return readFile(b, fixture(b, name)) }
+
+func readFile(b *testing.B, path string) []byte {
+	wasm, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -219,4 +222,46 @@ func BenchmarkMeter(b *testing.B) {
 	}
 	b.ReportMetric(float64(took[0].Microseconds())/1000/float64(b.N), "ms-metered")
 	b.ReportMetric(float64(took[1].Microseconds())/1000/float64(b.N), "ms-wazero-check")
+}
+
+// BenchmarkFirstVersions is what a first `tote versions` asks of a plugin
+// never compiled: load the ripgrep example plugin with no cache at all,
+// register_tool, then load_versions over a GitHub releases list of 45
+// releases (2 MB) or 3 (134 kB) from 127.0.0.1, compiled or in wazero's
+// interpreter, alternately in each iteration; each reports ms of its own.
+func BenchmarkFirstVersions(b *testing.B) {
+	wasm, ctx := readFile(b, wasmbuild.Build(b, filepath.Join(wasmbuild.RepoRoot, "examples", "ripgrep"))), context.Background()
+	for _, releases := range []int{45, 3} {
+		b.Run(fmt.Sprintf("releases=%d", releases), func(b *testing.B) {
+			body := ghrelease.List(releases)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
+			defer srv.Close()
+			var took [2]time.Duration
+			for b.Loop() {
+				for i, interp := range []bool{false, true} {
+					start := time.Now()
+					rt, err := New(ctx, NewConfig().WithInterpreter(interp).WithRewrite(func(string) string { return srv.URL }))
+					if err != nil {
+						b.Fatal(err)
+					}
+					p, err := rt.LoadBytes(ctx, wasm, LoadOptions{ID: "rg", AllowedHosts: []string{"127.0.0.1"}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					var reg api.RegisterToolOutput
+					var out api.LoadVersionsOutput
+					if err := p.Call(ctx, api.FuncRegisterTool, api.RegisterToolInput{ID: "rg"}, &reg); err != nil {
+						b.Fatal(err)
+					}
+					if err := p.Call(ctx, api.FuncLoadVersions, api.LoadVersionsInput{}, &out); err != nil || len(out.Versions) != releases {
+						b.Fatalf("%d versions, %v", len(out.Versions), err)
+					}
+					rt.Close(ctx)
+					took[i] += time.Since(start)
+				}
+			}
+			b.ReportMetric(float64(took[0].Microseconds())/1000/float64(b.N), "ms-compiler")
+			b.ReportMetric(float64(took[1].Microseconds())/1000/float64(b.N), "ms-interpreter")
+		})
+	}
 }
