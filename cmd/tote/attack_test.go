@@ -34,6 +34,11 @@ func setupAttacks(env *testscript.Env) error {
 	}
 	s := strings.Replace(string(b), "[plugins]\n", fmt.Sprintf("[plugins]\nhostile = \"file://%s\"\n", wasm), 1)
 	env.Setenv("HOSTILE_WASM", wasm)
+	recurse := filepath.Join(env.WorkDir, "recurse.wasm")
+	if err := os.WriteFile(recurse, recurseModule, 0o644); err != nil {
+		return err
+	}
+	env.Setenv("RECURSE_WASM", recurse)
 	if strings.HasPrefix(filepath.Base(env.WorkDir), "script-attack-redirect") {
 		extra, err := setupRedirect(env)
 		if err != nil {
@@ -42,6 +47,29 @@ func setupAttacks(env *testscript.Env) error {
 		s += extra
 	}
 	return os.WriteFile(global, []byte(s), 0o644)
+}
+
+// recurseModule is a tool plugin whose register_tool calls a function that
+// calls itself twice, 62 deep (2^62 calls), and contains no loop: wazero's
+// own time-limit check sits only at loop heads and never saw it
+// (attack-recursion.txtar). Assembled by hand, section by section.
+var recurseModule = []byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+	// types: 0 () -> i32, 1 (i64) -> ()
+	0x01, 0x09, 0x02, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7e, 0x00,
+	// functions: 0 of type 0, 1 of type 1
+	0x03, 0x03, 0x02, 0x00, 0x01,
+	// exports: "register_tool" = function 0
+	0x07, 0x11, 0x01, 0x0d, 'r', 'e', 'g', 'i', 's', 't', 'e', 'r', '_', 't', 'o', 'o', 'l', 0x00, 0x00,
+	// code
+	0x0a, 0x22, 0x02,
+	// 0: i64.const 62; call 1; i32.const 0; end
+	0x08, 0x00, 0x42, 0x3e, 0x10, 0x01, 0x41, 0x00, 0x0b,
+	// 1: local.get 0; i64.eqz; if return end;
+	//    local.get 0; i64.const 1; i64.sub; call 1; (the same again); end
+	0x17, 0x00, 0x20, 0x00, 0x50, 0x04, 0x40, 0x0f, 0x0b,
+	0x20, 0x00, 0x42, 0x01, 0x7d, 0x10, 0x01,
+	0x20, 0x00, 0x42, 0x01, 0x7d, 0x10, 0x01, 0x0b,
 }
 
 // setupRedirect serves the redirect attack (issue 11, item 6): a server on
