@@ -198,12 +198,14 @@ func TestMeterStopsRunaways(t *testing.T) {
 	}
 	// The same through the runtime: a timeout naming the function, and a
 	// fresh instance for the next call.
-	p, err := newRuntime(t, NewConfig().WithCallTimeout(100*time.Millisecond)).LoadBytes(ctx, wasm, LoadOptions{ID: "runaway"})
+	p, err := newRuntime(t, NewConfig()).LoadBytes(ctx, wasm, LoadOptions{ID: "runaway"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, fn := range []string{"spin", "recurse"} {
-		_, err := p.CallRaw(ctx, fn, nil)
+		cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		_, err := p.CallRaw(cctx, fn, nil)
+		cancel()
 		wantKind(t, err, KindTimeout, "runaway", fn)
 		if _, err := p.CallRaw(ctx, "ok", nil); err != nil {
 			t.Errorf("ok after %s: %v", fn, err)
