@@ -194,10 +194,7 @@ func warmCache(b *testing.B) string {
 // at every loop), alternately in every iteration; it reports each as ms/op
 // of its own.
 func BenchmarkMeter(b *testing.B) {
-	body := ghrelease.List(45)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
-	defer srv.Close()
-	wasm, ctx := wasmbuild.Build(b, filepath.Join(wasmbuild.RepoRoot, "examples", "ripgrep")), context.Background()
+	srv, wasm, ctx := releasesServer(b, 45), ripgrepPlugin(b), context.Background()
 	plugins := map[bool]*Plugin{}
 	for _, unmetered := range []bool{false, true} {
 		cfg := NewConfig().WithRewrite(func(string) string { return srv.URL })
@@ -230,12 +227,10 @@ func BenchmarkMeter(b *testing.B) {
 // releases (2 MB) or 3 (134 kB) from 127.0.0.1, compiled or in wazero's
 // interpreter, alternately in each iteration; each reports ms of its own.
 func BenchmarkFirstVersions(b *testing.B) {
-	wasm, ctx := readFile(b, wasmbuild.Build(b, filepath.Join(wasmbuild.RepoRoot, "examples", "ripgrep"))), context.Background()
+	wasm, ctx := readFile(b, ripgrepPlugin(b)), context.Background()
 	for _, releases := range []int{45, 3} {
 		b.Run(fmt.Sprintf("releases=%d", releases), func(b *testing.B) {
-			body := ghrelease.List(releases)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
-			defer srv.Close()
+			srv := releasesServer(b, releases)
 			var took [2]time.Duration
 			for b.Loop() {
 				for i, interp := range []bool{false, true} {
@@ -264,4 +259,19 @@ func BenchmarkFirstVersions(b *testing.B) {
 			b.ReportMetric(float64(took[1].Microseconds())/1000/float64(b.N), "ms-interpreter")
 		})
 	}
+}
+
+// ripgrepPlugin builds the ripgrep example plugin (examples/ripgrep), a Go
+// plugin that lists versions from GitHub's releases API.
+func ripgrepPlugin(b *testing.B) string {
+	return wasmbuild.Build(b, filepath.Join(wasmbuild.RepoRoot, "examples", "ripgrep"))
+}
+
+// releasesServer serves a GitHub releases list of n releases
+// (ghrelease.List) on 127.0.0.1 at every path, until the benchmark ends.
+func releasesServer(b *testing.B, n int) *httptest.Server {
+	body := ghrelease.List(n)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
+	b.Cleanup(srv.Close)
+	return srv
 }

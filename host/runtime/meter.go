@@ -100,7 +100,8 @@ var sectionRank = map[byte]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 
 // calls, ref.func, exports, the start function, element segments, global
 // initialisers and the name section. DWARF sections, whose code offsets no
 // longer hold, are dropped. An error means the module is outside what meter
-// understands; it is then used as it is.
+// understands, or declares more than a plugin may (errTooLarge): tote
+// refuses it (see prepare).
 func meter(wasm []byte) ([]byte, error) {
 	if len(wasm) < 8 || !bytes.Equal(wasm[:8], []byte("\x00asm\x01\x00\x00\x00")) {
 		return nil, errors.New("not a core WebAssembly module")
@@ -110,30 +111,21 @@ func meter(wasm []byte) ([]byte, error) {
 		body []byte
 	}
 	var secs []section
-	r := &wasmReader{b: wasm, off: 8}
 	have := map[byte]bool{}
-	for r.off < len(wasm) && r.err == nil {
-		id := r.byte()
-		size := int(r.u32())
-		if r.err != nil {
-			break
-		}
-		if size < 0 || r.off+size > len(wasm) {
-			return nil, fmt.Errorf("section %d runs past the end of the module", id)
-		}
+	err := eachSection(wasm, func(id byte, _, start, end int) error {
 		if _, ok := sectionRank[id]; !ok && id != secCustom {
-			return nil, fmt.Errorf("unknown section %d", id)
+			return fmt.Errorf("unknown section %d", id)
 		}
-		body := wasm[r.off : r.off+size]
+		body := wasm[start:end]
 		if err := checkCount(id, body); err != nil {
-			return nil, err
+			return err
 		}
 		secs = append(secs, section{id, body})
 		have[id] = true
-		r.off += size
-	}
-	if r.err != nil {
-		return nil, r.err
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !have[secCode] {
 		return wasm, nil // nothing runs
@@ -168,20 +160,14 @@ func meter(wasm []byte) ([]byte, error) {
 	m := &meterer{types: types, refill: funcImports, fuel: globals, imported: funcImports}
 	m.check = m.checkCode()
 
-	out := bytes.NewBuffer(make([]byte, 0, len(wasm)+len(wasm)/8))
-	out.Write(wasm[:8])
-	emit := func(id byte, body []byte) {
-		out.WriteByte(id)
-		out.Write(appendU32(nil, uint32(len(body))))
-		out.Write(body)
-	}
+	out := append(make([]byte, 0, len(wasm)+len(wasm)/8), wasm[:8]...)
 	// Sections the module lacks but meter needs, in their places.
 	pending := map[byte][]byte{}
 	if !have[secType] {
 		pending[secType] = append([]byte{1}, typeFuncI32...)
 	}
 	if !have[secImport] {
-		pending[secImport] = m.importEntry([]byte{1}, types)
+		pending[secImport] = m.importEntry([]byte{1})
 	}
 	if !have[secGlobal] {
 		pending[secGlobal] = m.globalEntry([]byte{1})
@@ -189,7 +175,7 @@ func meter(wasm []byte) ([]byte, error) {
 	flush := func(before int) {
 		for _, id := range []byte{secType, secImport, secGlobal} {
 			if b, ok := pending[id]; ok && sectionRank[id] < before {
-				emit(id, b)
+				out = appendSection(out, id, b)
 				delete(pending, id)
 			}
 		}
@@ -198,16 +184,16 @@ func meter(wasm []byte) ([]byte, error) {
 		if s.id != secCustom {
 			flush(sectionRank[s.id])
 		}
-		body, keep, err := m.section(s.id, s.body, types)
+		body, keep, err := m.section(s.id, s.body)
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", s.id, err)
 		}
 		if keep {
-			emit(s.id, body)
+			out = appendSection(out, s.id, body)
 		}
 	}
 	flush(len(sectionRank) + 1)
-	return out.Bytes(), nil
+	return out, nil
 }
 
 // checkCount refuses a vector section that declares more entries than it
@@ -297,10 +283,12 @@ func (m *meterer) fn(i uint32) uint32 {
 	return i
 }
 
-func (m *meterer) importEntry(prefix []byte, typeIndex uint32) []byte {
+// importEntry appends the import of tote:meter.refill, of the type meter
+// adds after the module's own.
+func (m *meterer) importEntry(prefix []byte) []byte {
 	b := appendName(prefix, meterModule)
 	b = appendName(b, meterFunc)
-	return append(append(b, 0x00), appendU32(nil, typeIndex)...)
+	return appendU32(append(b, 0x00), m.types)
 }
 
 func (m *meterer) globalEntry(prefix []byte) []byte {
@@ -309,7 +297,7 @@ func (m *meterer) globalEntry(prefix []byte) []byte {
 }
 
 // section rewrites one section; keep false drops it.
-func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bool, err error) {
+func (m *meterer) section(id byte, body []byte) (_ []byte, keep bool, err error) {
 	r := &wasmReader{b: body}
 	var out []byte
 	switch id {
@@ -349,7 +337,7 @@ func (m *meterer) section(id byte, body []byte, types uint32) (_ []byte, keep bo
 		out = append(out, typeFuncI32...)
 	case secImport:
 		n := r.u32()
-		out = m.importEntry(append(appendU32(nil, n+1), body[r.off:]...), types)
+		out = m.importEntry(append(appendU32(nil, n+1), body[r.off:]...))
 		r.off = len(body)
 	case secGlobal:
 		n := r.u32()
@@ -658,9 +646,7 @@ func (m *meterer) names(body []byte, off int) ([]byte, error) {
 			}
 			sub = nb
 		}
-		out = append(out, id)
-		out = appendU32(out, uint32(len(sub)))
-		out = append(out, sub...)
+		out = appendSection(out, id, sub)
 		r.off = end
 	}
 	return out, r.err
@@ -803,22 +789,23 @@ func (r *Runtime) prepare(wasm []byte, fresh bool) (prepared, error) {
 // prepared module read from the cache that does not compile (a damaged
 // file) is removed and the module prepared afresh.
 func compilePrepared[T any](r *Runtime, wasm []byte, compile func(code []byte, metered bool) (T, error)) (T, error) {
+	var zero T
 	prep, err := r.prepare(wasm, false)
 	if err != nil {
-		var zero T
 		return zero, err
 	}
 	out, err := compile(prep.code, prep.metered)
 	if err != nil && prep.memo != "" {
 		os.Remove(prep.memo)
-		if prep, err = r.prepare(wasm, true); err == nil {
-			out, err = compile(prep.code, prep.metered)
+		if prep, err = r.prepare(wasm, true); err != nil {
+			return zero, err
 		}
+		out, err = compile(prep.code, prep.metered)
 	}
-	if err != nil && !strings.HasPrefix(err.Error(), "parse module") {
-		err = fmt.Errorf("compile: %w", err)
+	if err != nil {
+		return zero, fmt.Errorf("compile: %w", err)
 	}
-	return out, err
+	return out, nil
 }
 
 // refillFunction is tote:meter.refill for Extism.

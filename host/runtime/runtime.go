@@ -210,10 +210,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 	if err != nil {
 		return nil, loadErr("%w", err)
 	}
-	pages := uint32(p.memoryLimit / 65536)
-	if pages == 0 {
-		pages = 1
-	}
+	pages := memoryPages(p.memoryLimit)
 	compiled, err := compilePrepared(r, wasm, func(code []byte, metered bool) (_ *extism.CompiledPlugin, err error) {
 		defer recoverCompile(&err)
 		manifest := extism.Manifest{
@@ -254,10 +251,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 // Without a cache directory nothing outlives the call: Compile then only
 // checks that the module compiles.
 func (r *Runtime) Compile(ctx context.Context, wasm []byte) error {
-	pages := uint32(r.cfg.memoryLimit / 65536)
-	if pages == 0 {
-		pages = 1
-	}
+	pages := memoryPages(r.cfg.memoryLimit)
 	_, err := compilePrepared(r, wasm, func(code []byte, metered bool) (_ struct{}, err error) {
 		defer recoverCompile(&err)
 		rt := wazero.NewRuntimeWithConfig(ctx, r.wazeroConfig(pages, metered))
@@ -266,6 +260,11 @@ func (r *Runtime) Compile(ctx context.Context, wasm []byte) error {
 		return struct{}{}, err
 	})
 	return err
+}
+
+// memoryPages is a memory limit in WebAssembly pages of 64 KiB, at least one.
+func memoryPages(limit uint64) uint32 {
+	return max(uint32(limit/65536), 1)
 }
 
 // recoverCompile turns a panic of wazero while it validates or compiles a

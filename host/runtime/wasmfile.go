@@ -25,17 +25,8 @@ func moduleSections(wasm []byte) (imports, exports, customSections []string, err
 	if err := moduleKind(wasm, nil); err != nil {
 		return nil, nil, nil, err
 	}
-	r := &wasmReader{b: wasm, off: 8}
-	for r.off < len(r.b) {
-		id := r.byte()
-		size := r.u32()
-		if r.err != nil {
-			break
-		}
-		end := r.off + int(size)
-		if end > len(r.b) || end < r.off {
-			return nil, nil, nil, fmt.Errorf("section %d at byte %d runs past the end of the module", id, r.off)
-		}
+	err = eachSection(wasm, func(id byte, _, body, end int) error {
+		r := &wasmReader{b: wasm, off: body}
 		switch id {
 		case 0: // custom
 			customSections = append(customSections, r.name())
@@ -45,12 +36,12 @@ func moduleSections(wasm []byte) (imports, exports, customSections []string, err
 			exports = r.exports()
 		}
 		if r.err != nil {
-			return nil, nil, nil, fmt.Errorf("section %d: %w", id, r.err)
+			return fmt.Errorf("section %d: %w", id, r.err)
 		}
-		r.off = end
-	}
-	if r.err != nil {
-		return nil, nil, nil, r.err
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	sort.Strings(imports)
 	sort.Strings(exports)
@@ -58,6 +49,36 @@ func moduleSections(wasm []byte) (imports, exports, customSections []string, err
 		return nil, nil, nil, err
 	}
 	return imports, exports, customSections, nil
+}
+
+// eachSection calls fn for every section of a module, in order, with its
+// id and the offsets of its first byte, of its body and of its end; a
+// section that runs past the end of the module is an error.
+func eachSection(wasm []byte, fn func(id byte, start, body, end int) error) error {
+	r := &wasmReader{b: wasm, off: 8}
+	for r.off < len(wasm) {
+		start := r.off
+		id := r.byte()
+		size := r.u32()
+		if r.err != nil {
+			return r.err
+		}
+		end := r.off + int(size)
+		if end > len(wasm) || end < r.off {
+			return fmt.Errorf("section %d at byte %d runs past the end of the module", id, r.off)
+		}
+		if err := fn(id, start, r.off, end); err != nil {
+			return err
+		}
+		r.off = end
+	}
+	return nil
+}
+
+// appendSection appends a section (or a name subsection): its id, the size
+// of its body and the body.
+func appendSection(b []byte, id byte, body []byte) []byte {
+	return append(appendU32(append(b, id), uint32(len(body))), body...)
 }
 
 type wasmReader struct {
@@ -169,25 +190,13 @@ func renameImports(wasm []byte, from, to string, fields ...string) ([]byte, erro
 	for _, f := range fields {
 		want[f] = true
 	}
-	r := &wasmReader{b: wasm, off: 8}
 	out := append([]byte(nil), wasm[:8]...)
-	for r.off < len(r.b) {
-		start := r.off
-		id := r.byte()
-		size := r.u32()
-		if r.err != nil {
-			return nil, r.err
-		}
-		body := r.off
-		end := body + int(size)
-		if end > len(r.b) || end < body {
-			return nil, fmt.Errorf("section %d at byte %d runs past the end of the module", id, body)
-		}
+	err := eachSection(wasm, func(id byte, start, body, end int) error {
 		if id != 2 {
 			out = append(out, wasm[start:end]...)
-			r.off = end
-			continue
+			return nil
 		}
+		r := &wasmReader{b: wasm, off: body}
 		n := r.u32()
 		sec := appendU32(nil, n)
 		for i := uint32(0); i < n && r.err == nil; i++ {
@@ -198,19 +207,20 @@ func renameImports(wasm []byte, from, to string, fields ...string) ([]byte, erro
 			if kind == 0 && mod == from && want[field] {
 				mod = to
 			}
-			sec = appendU32(sec, uint32(len(mod)))
-			sec = append(sec, mod...)
+			sec = appendName(sec, mod)
 			sec = append(sec, wasm[fieldStart:r.off]...)
 		}
 		if r.err != nil {
-			return nil, fmt.Errorf("import section: %w", r.err)
+			return fmt.Errorf("import section: %w", r.err)
 		}
 		if r.off != end {
-			return nil, fmt.Errorf("import section: %d bytes left over", end-r.off)
+			return fmt.Errorf("import section: %d bytes left over", end-r.off)
 		}
-		out = append(out, id)
-		out = appendU32(out, uint32(len(sec)))
-		out = append(out, sec...)
+		out = appendSection(out, id, sec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
