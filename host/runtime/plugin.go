@@ -214,7 +214,7 @@ func (p *Plugin) ensureInstance(ctx context.Context) error {
 		WithStdout(p.output).
 		WithStderr(p.output).
 		WithFSConfig(sb.config())
-	inst, err := p.compiled.Instance(ctx, extism.PluginInstanceConfig{ModuleConfig: mc})
+	inst, err := p.compiled.Instance(withLinearMemory(ctx), extism.PluginInstanceConfig{ModuleConfig: mc})
 	if err != nil {
 		sb.close()
 		return err
