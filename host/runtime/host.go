@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"runtime/debug"
 
 	extism "github.com/extism/go-sdk"
@@ -15,9 +16,10 @@ import (
 
 // hostCall is one call of a host function by a guest.
 type hostCall struct {
-	ctx context.Context
-	cp  *extism.CurrentPlugin
-	fn  string
+	ctx    context.Context
+	cp     *extism.CurrentPlugin
+	fn     string
+	kernel *kernel // the plugin's, for its memory blocks
 }
 
 type hostFunc func(hc *hostCall, args []uint64) (uint64, error)
@@ -53,7 +55,7 @@ func (p *Plugin) define(name string, nParams int, result bool, fn hostFunc) exti
 	}
 	return extism.NewHostFunctionWithStack(name, func(ctx context.Context, cp *extism.CurrentPlugin, stack []uint64) {
 		args := append([]uint64(nil), stack[:nParams]...)
-		hc := &hostCall{ctx: ctx, cp: cp, fn: name}
+		hc := &hostCall{ctx: ctx, cp: cp, fn: name, kernel: &p.kernel}
 		res, err := p.runHost(hc, args, fn)
 		if err != nil {
 			var he *hostError
@@ -107,18 +109,33 @@ func (hc *hostCall) read(offset uint64, limit uint64) ([]byte, error) {
 	if offset == 0 {
 		return nil, nil
 	}
-	n, err := hc.cp.Length(offset)
+	n, err := hc.kernel.call(hc.ctx, kernelLength, offset)
 	if err != nil {
 		return nil, fmt.Errorf("read input at offset %d: %w", offset, err)
 	}
 	if n > limit {
 		return nil, fmt.Errorf("input of %d bytes exceeds the %d byte limit", n, limit)
 	}
-	b, err := hc.cp.ReadBytes(offset)
+	mem, err := hc.kernel.memory()
 	if err != nil {
-		return nil, fmt.Errorf("read input at offset %d: %w", offset, err)
+		return nil, err
 	}
-	return b, nil
+	var b []byte
+	ok := offset <= math.MaxUint32
+	if ok {
+		b, ok = mem.Read(uint32(offset), uint32(n))
+	}
+	if !ok {
+		return nil, fmt.Errorf("read input at offset %d: %d bytes out of range", offset, n)
+	}
+	return append([]byte(nil), b...), nil
+}
+
+// free releases the memory block at offset, as the guest's input to a host
+// function that consumes it.
+func (hc *hostCall) free(offset uint64) error {
+	_, err := hc.kernel.call(hc.ctx, kernelFree, offset)
+	return err
 }
 
 func (hc *hostCall) readString(offset uint64) (string, error) {
@@ -143,9 +160,19 @@ func (hc *hostCall) write(b []byte) (uint64, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	off, err := hc.cp.WriteBytes(b)
+	off, err := hc.kernel.call(hc.ctx, kernelAlloc, uint64(len(b)))
+	if err == nil && off == 0 {
+		err = errors.New("out of memory blocks")
+	}
 	if err != nil {
 		return 0, fmt.Errorf("write %d bytes to plugin memory: %w", len(b), err)
+	}
+	mem, err := hc.kernel.memory()
+	if err != nil {
+		return 0, err
+	}
+	if !mem.Write(uint32(off), b) {
+		return 0, fmt.Errorf("write %d bytes to plugin memory at %d: out of range", len(b), off)
 	}
 	return off, nil
 }

@@ -58,7 +58,7 @@ func (p *Plugin) extismHTTPRequest(hc *hostCall, args []uint64) (uint64, error) 
 	if err != nil {
 		return 0, err
 	}
-	hc.cp.Free(args[0])
+	_ = hc.free(args[0])
 	var in extismHTTPRequest
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return 0, fmt.Errorf("decode input as %T: %w", in, err)
@@ -68,7 +68,7 @@ func (p *Plugin) extismHTTPRequest(hc *hostCall, args []uint64) (uint64, error) 
 		if req.Body, err = hc.read(args[1], maxHostInputBytes); err != nil {
 			return 0, err
 		}
-		hc.cp.Free(args[1])
+		_ = hc.free(args[1])
 	}
 	resp, err := p.svc.Do(hc.ctx, req)
 	if err != nil {

@@ -733,7 +733,7 @@ func appendName(b []byte, s string) []byte {
 // prepareVersion names what prepare writes; it is part of the key of every
 // prepared module kept in the cache directory, so a tote whose meter or
 // renameImports write something else never uses an older result.
-const prepareVersion = "tote-prepared-1\x00"
+const prepareVersion = "tote-prepared-2\x00"
 
 // prepared is a module made ready to compile.
 type prepared struct {
@@ -763,7 +763,7 @@ func (r *Runtime) prepare(wasm []byte, fresh bool) (prepared, error) {
 			}
 		}
 	}
-	code, err := renameImports(wasm, "extism:host/env", extismHTTPModule, extismHTTPFields...)
+	code, err := renameImports(wasm, "extism:host/env", kernelFieldModules())
 	if err != nil {
 		return prepared{}, fmt.Errorf("parse module: %w", err)
 	}

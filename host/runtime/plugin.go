@@ -64,6 +64,8 @@ type Plugin struct {
 	// host functions run inside a call, under mu.
 	httpStatus  int32
 	httpHeaders map[string]string
+	// The exports of the instance's Extism kernel (see extismKernelModule).
+	kernel kernel
 }
 
 func newPlugin(r *Runtime, opts LoadOptions, imports, exports []string, shape PathsShape) (*Plugin, error) {

@@ -218,7 +218,7 @@ func (r *Runtime) LoadBytes(ctx context.Context, wasm []byte, opts LoadOptions) 
 			Config: p.configKeys,
 			Memory: &extism.ManifestMemory{MaxPages: pages, MaxHttpResponseBytes: maxHTTPResponse(r.cfg.limits), MaxVarBytes: 1 << 20},
 		}
-		funcs := append(append(p.hostFunctions(), p.extismHTTPFunctions()...), opts.HostFunctions...)
+		funcs := append(append(append(p.hostFunctions(), p.extismHTTPFunctions()...), p.kernelFunctions()...), opts.HostFunctions...)
 		if metered {
 			funcs = append(funcs, refillFunction())
 		}

@@ -181,15 +181,12 @@ func (r *wasmReader) importDesc() byte {
 }
 
 // renameImports returns a copy of a module whose function imports from
-// module from named by fields import from module to instead; everything
-// else is byte for byte the same. It lets the host provide its own version
-// of a host function another library already defines (Extism's
-// http_request) without touching that library.
-func renameImports(wasm []byte, from, to string, fields ...string) ([]byte, error) {
-	want := map[string]bool{}
-	for _, f := range fields {
-		want[f] = true
-	}
+// module from named by a key of to import from the module to maps it to
+// instead; everything else is byte for byte the same. It lets the host
+// provide its own version of a host function another library already
+// defines (Extism's http_request, its kernel bridge) without touching that
+// library.
+func renameImports(wasm []byte, from string, to map[string]string) ([]byte, error) {
 	out := append([]byte(nil), wasm[:8]...)
 	err := eachSection(wasm, func(id byte, start, body, end int) error {
 		if id != 2 {
@@ -204,8 +201,8 @@ func renameImports(wasm []byte, from, to string, fields ...string) ([]byte, erro
 			fieldStart := r.off
 			field := r.name()
 			kind := r.importDesc()
-			if kind == 0 && mod == from && want[field] {
-				mod = to
+			if m, ok := to[field]; ok && kind == 0 && mod == from {
+				mod = m
 			}
 			sec = appendName(sec, mod)
 			sec = append(sec, wasm[fieldStart:r.off]...)
