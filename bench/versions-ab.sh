@@ -3,7 +3,7 @@
 # built-in vs its WASM build, with tote built at git REV and now, measured
 # interleaved (bench/ab: A B C D A B C D …) so the load of a shared machine
 # affects all four alike. Also --refresh (the plugin parses the 820-release
-# index again) native vs WASM, interleaved.
+# index again) native vs WASM, and WASM at REV, interleaved.
 # Usage: bash bench/versions-ab.sh REV [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,5 +57,6 @@ done
 echo "load after cached: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$out/ab" -n "$((runs / 4 > 10 ? runs / 4 : 10))" \
 	"native refresh=$out/new-native:env HOME=$out/new-native TOTE_HOME=$out/new-native/.tote $out/tote versions node --refresh" \
-	"wasm refresh=$out/new-wasm:env HOME=$out/new-wasm TOTE_HOME=$out/new-wasm/.tote $out/tote versions node --refresh" | tee "$out/refresh.txt"
+	"wasm refresh=$out/new-wasm:env HOME=$out/new-wasm TOTE_HOME=$out/new-wasm/.tote $out/tote versions node --refresh" \
+	"wasm refresh at $rev=$out/old-wasm:env HOME=$out/old-wasm TOTE_HOME=$out/old-wasm/.tote $out/tote-old versions node --refresh" | tee "$out/refresh.txt"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

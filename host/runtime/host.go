@@ -17,7 +17,6 @@ import (
 // hostCall is one call of a host function by a guest.
 type hostCall struct {
 	ctx    context.Context
-	cp     *extism.CurrentPlugin
 	fn     string
 	kernel *kernel // the plugin's, for its memory blocks
 }
@@ -53,9 +52,9 @@ func (p *Plugin) define(name string, nParams int, result bool, fn hostFunc) exti
 	if result {
 		returns = []extism.ValueType{extism.ValueTypePTR}
 	}
-	return extism.NewHostFunctionWithStack(name, func(ctx context.Context, cp *extism.CurrentPlugin, stack []uint64) {
+	return extism.NewHostFunctionWithStack(name, func(ctx context.Context, _ *extism.CurrentPlugin, stack []uint64) {
 		args := append([]uint64(nil), stack[:nParams]...)
-		hc := &hostCall{ctx: ctx, cp: cp, fn: name, kernel: &p.kernel}
+		hc := &hostCall{ctx: ctx, fn: name, kernel: &p.kernel}
 		res, err := p.runHost(hc, args, fn)
 		if err != nil {
 			var he *hostError
