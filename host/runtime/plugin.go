@@ -237,6 +237,7 @@ func (p *Plugin) discardInstance(ctx context.Context) {
 	}
 	p.sandbox.close()
 	p.inst, p.sandbox = nil, nil
+	p.kernel = kernel{} // the closed instance's kernel, memory freed
 }
 
 // safeComponent reports whether s can name one directory: not empty, not
