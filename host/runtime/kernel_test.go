@@ -70,6 +70,20 @@ func TestKernelBridge(t *testing.T) {
 		}
 	}
 
+	// Wild offsets: whatever Extism's bridge does, tote's does — a call
+	// that fails fails under both, and the plugin answers the next call.
+	for _, fn := range []string{"wild_load", "wild_store", "wild_output", "wild_length"} {
+		got, err := p.CallRaw(ctx, fn, nil)
+		_, extOut, extErr := ext.Call(fn, nil)
+		if (err == nil) != (extErr == nil) || (err == nil && string(got) != string(extOut)) {
+			t.Errorf("%s: tote %q, %v; Extism %q, %v", fn, got, err, extOut, extErr)
+		}
+		t.Logf("%s: tote %q, %v", fn, got, err)
+		if got, err := p.CallRaw(ctx, "reverse", []byte("after")); err != nil || string(got) != "retfa" {
+			t.Errorf("call after %s = %q, %v", fn, got, err)
+		}
+	}
+
 	// reverse of 64 bytes makes ~330 kernel calls; Extism's bridge builds a
 	// call engine with a 10 KiB stack for each.
 	in := []byte(strings.Repeat("0123456789abcdef", 4))
