@@ -34,11 +34,14 @@ const populateMax = 16 << 20
 
 // newLinearMemory is the experimental.MemoryAllocator of every plugin
 // instance. max is the instance's memory limit (the module's declared
-// maximum or tote's limit, whichever is lower). If the address space cannot
-// be reserved (a low RLIMIT_AS), the memory is a Go slice as wazero's own.
+// maximum or tote's limit, whichever is lower). Where the address space is
+// limited (ulimit -v, as on some shared clusters) a reservation would count
+// in full against a limit that the Go runtime's own heap must fit under,
+// and a Go heap that cannot grow is a fatal error: there, and wherever the
+// reservation fails, the memory is a Go slice as wazero's own.
 func newLinearMemory(capacity, max uint64) experimental.LinearMemory {
 	size := roundToPage(max)
-	if size == 0 || size > 1<<33 {
+	if size == 0 || size > 1<<33 || addressSpaceLimited() {
 		return newSliceMemory(capacity)
 	}
 	mem, err := unix.Mmap(-1, 0, int(size), unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANON)
@@ -73,6 +76,12 @@ func (m *reservedMemory) Free() {
 		_ = unix.Munmap(m.mem)
 		m.mem, m.committed = nil, 0
 	}
+}
+
+// addressSpaceLimited reports whether the process has a finite RLIMIT_AS.
+func addressSpaceLimited() bool {
+	var lim unix.Rlimit
+	return unix.Getrlimit(unix.RLIMIT_AS, &lim) == nil && lim.Cur != unix.RLIM_INFINITY
 }
 
 // roundToPage rounds n up to a whole number of the system's pages (a
