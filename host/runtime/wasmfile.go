@@ -187,7 +187,7 @@ func (r *wasmReader) importDesc() byte {
 // defines (Extism's http_request, its kernel bridge) without touching that
 // library.
 func renameImports(wasm []byte, from string, to map[string]string) ([]byte, error) {
-	out := append([]byte(nil), wasm[:8]...)
+	out := append(make([]byte, 0, len(wasm)+1024), wasm[:8]...) // the import section grows by a few renamed names
 	err := eachSection(wasm, func(id byte, start, body, end int) error {
 		if id != 2 {
 			out = append(out, wasm[start:end]...)
