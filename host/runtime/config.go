@@ -16,6 +16,7 @@ import (
 	"github.com/tote-dev/tote/api"
 	"github.com/tote-dev/tote/host/services"
 	"github.com/tote-dev/tote/host/vpath"
+	"github.com/tote-dev/tote/internal/readlimit"
 )
 
 // Config configures a Runtime. It is immutable: every WithX method returns a
@@ -205,13 +206,29 @@ func detectLibc(ctx context.Context) api.HostLibc {
 	if err != nil {
 		return api.LibcUnknown
 	}
+	// glibc's ldd is a shell script whose header names the GNU C Library;
+	// musl's is the musl loader itself. Reading it answers without starting
+	// a shell for `ldd --version` in every tote process that loads a plugin
+	// (7 ms on the benchmark machine). Node's detect-libc reads it the same
+	// way.
+	if b, err := readlimit.File(ldd, 1<<20, "ldd"); err == nil {
+		if libc := libcFromText(b); libc != api.LibcUnknown {
+			return libc
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, ldd, "--version")
 	cmd.Stdout, cmd.Stderr = &out, &out // musl's ldd prints to stderr and exits 1
 	_ = cmd.Run()
-	s := strings.ToLower(out.String())
+	return libcFromText(out.Bytes())
+}
+
+// libcFromText names the C library that ldd's file or its --version
+// output speaks of.
+func libcFromText(b []byte) api.HostLibc {
+	s := strings.ToLower(string(b))
 	switch {
 	case strings.Contains(s, "musl"):
 		return api.LibcMusl
