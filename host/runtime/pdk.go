@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tote-dev/tote/host/vpath"
 )
@@ -32,7 +33,10 @@ const (
 
 // warpgatePDKRE finds the Cargo registry path of warpgate_pdk that rustc
 // embeds in a module's data (panic locations), which carries its version.
-var warpgatePDKRE = regexp.MustCompile(`warpgate_pdk-(\d+)\.(\d+)\.(\d+)`)
+// It compiles on first use, not in every tote process's start-up.
+var warpgatePDKRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`warpgate_pdk-(\d+)\.(\d+)\.(\d+)`)
+})
 
 // pdkOf says which PDK a module was built with and so which virtual_paths
 // shape it reads, with the evidence:
@@ -50,7 +54,7 @@ func pdkOf(wasm []byte, imports []string, sections []string) (PathsShape, string
 			return PathsObject, "imports " + strings.TrimPrefix(im, "extism:host/user.") + " (proto PDK before 0.60)"
 		}
 	}
-	if m := warpgatePDKRE.FindSubmatch(wasm); m != nil {
+	if m := warpgatePDKRE().FindSubmatch(wasm); m != nil {
 		major, _ := strconv.Atoi(string(m[1]))
 		minor, _ := strconv.Atoi(string(m[2]))
 		if major == 0 && minor < 17 {
