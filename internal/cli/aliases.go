@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/tote-dev/tote/internal/config"
 )
 
 // aliasKeysVar lists, comma-separated, the shell aliases activation set
@@ -17,16 +17,13 @@ import (
 // _PROTO_ACTIVATED_ALIASES).
 const aliasKeysVar = "__TOTE_ALIAS_KEYS"
 
-// aliasName is a name a shell takes for an alias without quoting.
-var aliasName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`) })
-
 // activeAliases is the [shell] aliases of the configuration with names a
 // shell can take (others are skipped with a warning), and the aliases set
 // before (in aliasKeysVar) that are no longer wanted.
 func activeAliases(f *Factory, aliases map[string]string) (map[string]string, []string) {
 	want := map[string]string{}
 	for k, v := range aliases {
-		if !aliasName().MatchString(k) || strings.ContainsRune(v, 0) {
+		if !config.ValidShellAliasName(k) || strings.ContainsRune(v, 0) {
 			f.Logger.Warn("skipping a [shell] alias whose name a shell cannot take", "name", k)
 			continue
 		}
@@ -34,7 +31,7 @@ func activeAliases(f *Factory, aliases map[string]string) (map[string]string, []
 	}
 	var gone []string
 	for _, k := range strings.Split(os.Getenv(aliasKeysVar), ",") {
-		if _, keep := want[k]; k != "" && !keep && aliasName().MatchString(k) {
+		if _, keep := want[k]; k != "" && !keep && config.ValidShellAliasName(k) {
 			gone = append(gone, k)
 		}
 	}

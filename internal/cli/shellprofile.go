@@ -6,18 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/tote-dev/tote/internal/store"
 	"github.com/tote-dev/tote/internal/toolchain"
 )
-
-// shellRef is a $NAME or ${NAME} reference in a plugin's profile value.
-var shellRef = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
-})
 
 // profileQuote double-quotes v for shell sh so that its $NAME and ${NAME}
 // references expand and nothing else does: no command substitution, no
@@ -37,7 +30,7 @@ func profileQuote(sh, v string) string {
 		}
 	}
 	last := 0
-	for _, loc := range shellRef().FindAllStringIndex(v, -1) {
+	for _, loc := range toolchain.ShellRefs(v) {
 		escape(v[last:loc[0]])
 		name := strings.Trim(v[loc[0]+1:loc[1]], "{}")
 		switch sh {

@@ -312,6 +312,10 @@ func (p *parser) backends(f *File, at []string, v any) error {
 // shellAliasName is a name every shell takes for an alias unquoted.
 var shellAliasName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`) })
 
+// ValidShellAliasName reports whether every shell takes name for an alias
+// unquoted: letters, digits, '_', '.' and '-', not starting with '.' or '-'.
+func ValidShellAliasName(name string) bool { return shellAliasName().MatchString(name) }
+
 // shell reads proto's [shell] table (aliases = { name = "command" }).
 func (p *parser) shell(f *File, at []string, v any) error {
 	m, err := p.table(at, v)
@@ -329,7 +333,7 @@ func (p *parser) shell(f *File, at []string, v any) error {
 			return err
 		}
 		for name := range aliases {
-			if !shellAliasName().MatchString(name) {
+			if !ValidShellAliasName(name) {
 				p.warnf(f, sub(kat, name), "[shell] alias %q is skipped: a shell alias name is letters, digits, '_', '.' and '-'", name)
 				delete(aliases, name)
 			}

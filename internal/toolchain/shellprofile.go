@@ -47,6 +47,10 @@ var (
 	})
 )
 
+// ShellRefs returns where each $NAME and ${NAME} reference of a profile
+// value is, as [start, end) pairs in order.
+func ShellRefs(v string) [][]int { return shellRef().FindAllStringIndex(v, -1) }
+
 // forbiddenShellVar reports whether a plugin may not export name from the
 // user's profile: variables that change how shells, the dynamic loader,
 // tote or proto behave.
