@@ -14,7 +14,7 @@ import (
 // everything the guest has so far, and zeroing of what it adds, at every
 // grow past the slice's capacity — and a Go guest grows its memory many
 // times while its runtime starts: that was ~10 % of the first `tote
-// versions` with a compiled Go plugin (BenchmarkWarmLoadFirstCall). Here a
+// versions` with a compiled Go plugin (a perf profile; BENCHMARKS.md). Here a
 // grow is one mprotect, the kernel hands out zeroed pages when the guest
 // first touches them, and the memory never moves.
 //
